@@ -1,0 +1,47 @@
+/**
+ * The embedded event store: good/total counts per SLO, bucketed at several resolutions so that
+ * a window sum reads at most a few hundred buckets and honours SPEC §4's precision rule
+ * (a window may include or omit only events within max(10s, w/60) of its start).
+ */
+export interface EventIncrement {
+  slo: string;
+  /** event time, epoch ms */
+  timestampMs: number;
+  good: number;
+  total: number;
+}
+
+export interface WindowCounts {
+  good: number;
+  total: number;
+}
+
+/** What the store must keep for one SLO: the window lengths it will be asked about. */
+export interface SloStoreLayout {
+  slo: string;
+  /** every window the SLO's evaluation reads (rule windows, 1h, and the SLO window), ms */
+  windowsMs: number[];
+}
+
+export interface EventStore {
+  /**
+   * Sets (or replaces, on reload) which SLOs exist and which windows each needs. Data of SLOs
+   * that still exist is kept; data of removed SLOs may be dropped.
+   */
+  configure(layouts: SloStoreLayout[]): Promise<void>;
+  /** Stores a validated batch atomically: all of it or nothing. */
+  add(increments: EventIncrement[]): Promise<void>;
+  /**
+   * Brings the local view up to date with everything stored so far (other replicas' writes
+   * included). Rejects when the backing store cannot be read; the local view is then stale.
+   */
+  sync(): Promise<void>;
+  /**
+   * Counts over (endMs − w, endMs] for each window, from the local view as of the last sync.
+   * Synchronous on purpose: an evaluation cycle calls it for every SLO and window.
+   */
+  windowCounts(slo: string, endMs: number, windowsMs: readonly number[]): WindowCounts[];
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');
