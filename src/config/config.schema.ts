@@ -1,0 +1,315 @@
+import { z } from 'zod';
+import { parseDuration } from '../slo/domain/duration';
+
+/**
+ * The config file format of SPEC §3, as zod schemas. Every object is `.strict()`: unknown keys are
+ * errors. Numbers and booleans also accept their string form (`"8080"`, `"true"`), so that a value
+ * substituted from the environment (`port: ${PORT_FROM_VAULT}`) can fill them; label and route
+ * match values accept numbers and booleans and keep them as strings (`tier: 1` → `"1"`).
+ *
+ * The loader parses each top-level section on its own (and each SLO on its own), so that one bad
+ * SLO does not hide the problems of the others; {@link ConfigFileSchema} is the whole file.
+ */
+
+// ---------------------------------------------------------------- primitives
+
+const numeric = (v: unknown): unknown =>
+  typeof v === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v) ? Number(v) : v;
+const booleanish = (v: unknown): unknown => (v === 'true' ? true : v === 'false' ? false : v);
+const scalarToString = (v: unknown): unknown => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v);
+
+const num = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(numeric, schema);
+const bool = () => z.preprocess(booleanish, z.boolean());
+const nonEmpty = () => z.string().trim().min(1);
+
+/** A Prometheus-style duration string (`30s`, `5m`, `1h`, `30d`, `4w`, `1h30m`). */
+export const durationSchema = z
+  .string()
+  .superRefine((text, ctx) => {
+    if (parseDuration(text) === null) {
+      const shown = text.length <= 32 ? ` "${text}"` : '';
+      ctx.addIssue({ code: 'custom', message: `invalid duration${shown}: expected e.g. 30s, 5m, 1h, 7d, 4w` });
+    }
+  })
+  .describe('Prometheus-style duration: 10s, 5m, 1h, 6h, 1d, 30d, 4w');
+
+const urlWithProtocols = (protocols: string[], what: string) =>
+  z.string().superRefine((text, ctx) => {
+    let ok = false;
+    try {
+      ok = protocols.includes(new URL(text).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) ctx.addIssue({ code: 'custom', message: `must be ${what}` });
+  });
+export const httpUrlSchema = urlWithProtocols(['http:', 'https:'], 'an http:// or https:// URL').describe('http(s) URL');
+const redisUrlSchema = urlWithProtocols(['redis:', 'rediss:'], 'a redis:// or rediss:// URL');
+
+/** A label-like value: a string, or a number / boolean kept as its string form. */
+const scalarString = z.preprocess(
+  scalarToString,
+  z.string({ invalid_type_error: 'must be a string, number or boolean' }),
+);
+
+const severitySchema = z.enum(['page', 'ticket']);
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export const SCOPES = ['read', 'gate', 'ingest', 'admin'] as const;
+/** SLO fields that routes match on; a label may not reuse these names. */
+export const RESERVED_MATCH_KEYS = ['slo', 'service', 'team', 'severity'] as const;
+
+// ---------------------------------------------------------------- slos
+
+export const AlertRuleSchema = z
+  .object({
+    severity: severitySchema.describe('page or ticket'),
+    burnRate: num(z.number().gt(0)).describe('burn rate both windows must reach, > 0'),
+    long: durationSchema.describe('long window, at most the SLO window'),
+    short: durationSchema.describe('short window, shorter than the long window'),
+  })
+  .strict()
+  .superRefine((rule, ctx) => {
+    const long = parseDuration(rule.long);
+    const short = parseDuration(rule.short);
+    if (long !== null && short !== null && short >= long) {
+      ctx.addIssue({ code: 'custom', path: ['short'], message: 'the short window must be shorter than the long window' });
+    }
+  })
+  .describe('one multiwindow burn-rate rule');
+
+const EventsSliSchema = z.object({ source: z.literal('events') }).strict().describe('embedded event store, fed by POST /v1/events');
+const PrometheusSliSchema = z
+  .object({
+    source: z.literal('prometheus'),
+    errorQuery: nonEmpty().optional().describe('PromQL counting bad events over {{window}}'),
+    goodQuery: nonEmpty().optional().describe('PromQL counting good events over {{window}}'),
+    totalQuery: nonEmpty().describe('PromQL counting all events over {{window}}'),
+  })
+  .strict()
+  .describe('Prometheus (or compatible) HTTP query API; exactly one of errorQuery / goodQuery');
+
+export const SliSchema = z
+  .discriminatedUnion('source', [EventsSliSchema, PrometheusSliSchema])
+  .superRefine((sli, ctx) => {
+    if (sli.source !== 'prometheus') return;
+    const count = (sli.errorQuery !== undefined ? 1 : 0) + (sli.goodQuery !== undefined ? 1 : 0);
+    if (count !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [sli.goodQuery !== undefined ? 'errorQuery' : 'goodQuery'],
+        message: count === 0 ? 'one of errorQuery or goodQuery is required' : 'give either errorQuery or goodQuery, not both',
+      });
+    }
+  })
+  .describe('where the SLI comes from');
+
+export const AlertingSchema = z
+  .object({
+    minEvents: num(z.number().int().min(0)).default(0).describe('low-traffic guard: events the long window must hold'),
+    rules: z.array(AlertRuleSchema).optional().describe('missing: the default table of SPEC §4'),
+  })
+  .strict();
+
+export const SloSchema = z
+  .object({
+    id: z
+      .string()
+      .max(128)
+      .regex(/^[a-z0-9-]+$/, 'must contain only lowercase letters, digits and "-"')
+      .describe('unique across all files, [a-z0-9-]+'),
+    service: nonEmpty().describe('the deploy gate unit'),
+    team: nonEmpty().optional().describe('usable in routes'),
+    description: z.string().optional(),
+    objective: num(
+      z.number().gt(0, 'must be greater than 0 (percent)').lt(100, 'must be less than 100 (percent)'),
+    ).describe('percent, 0 < objective < 100'),
+    window: durationSchema.default('30d').describe('rolling window'),
+    sli: SliSchema,
+    runbook: httpUrlSchema.optional().describe('put in notifications'),
+    labels: z
+      .record(scalarString)
+      .default({})
+      .superRefine((labels, ctx) => {
+        for (const key of Object.keys(labels)) {
+          if ((RESERVED_MATCH_KEYS as readonly string[]).includes(key)) {
+            ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is reserved for routing (use the SLO field)` });
+          }
+        }
+      })
+      .describe('usable in routes'),
+    alerting: AlertingSchema.default({}),
+  })
+  .strict()
+  .describe('one Service Level Objective');
+
+// ---------------------------------------------------------------- other sections
+
+export const SourcesSchema = z
+  .object({
+    prometheus: z
+      .object({
+        url: httpUrlSchema.describe('base URL of the Prometheus HTTP API'),
+        timeout: durationSchema.default('10s'),
+        concurrency: num(z.number().int().min(1).max(256)).default(16).describe('queries in flight'),
+        headers: z.record(z.string()).default({}).describe('sent with every query (secret)'),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const NotifierSchema = z
+  .discriminatedUnion('type', [
+    z
+      .object({
+        type: z.literal('pagerduty'),
+        routingKey: nonEmpty().describe('Events API v2 integration key (secret)'),
+        url: httpUrlSchema.optional().describe("default PagerDuty's US enqueue URL"),
+        changeEvents: bool().default(false).describe('send allowed deploys and overrides as change events'),
+      })
+      .strict(),
+    z.object({ type: z.literal('slack'), webhookUrl: httpUrlSchema.describe('incoming webhook (secret)') }).strict(),
+    z.object({ type: z.literal('log') }).strict().describe('writes notifications to the service log'),
+  ])
+  .describe('a named receiver');
+
+export const NotifiersSchema = z.record(NotifierSchema);
+
+export const RouteSchema = z
+  .object({
+    match: z
+      .record(scalarString)
+      .default({})
+      .superRefine((match, ctx) => {
+        if (match.severity !== undefined && !severitySchema.safeParse(match.severity).success) {
+          ctx.addIssue({ code: 'custom', path: ['severity'], message: 'must be page or ticket' });
+        }
+      })
+      .describe('slo, service, team, severity or any SLO label; exact strings, all must match'),
+    notify: z.array(nonEmpty()).min(1).describe('notifier names'),
+    repeatInterval: durationSchema.optional().describe('re-notify while firing'),
+  })
+  .strict();
+
+export const RoutesSchema = z.array(RouteSchema);
+
+export const HeartbeatSchema = z
+  .object({
+    url: httpUrlSchema.describe('GET after each successful cycle (secret)'),
+    interval: durationSchema.default('1m'),
+  })
+  .strict()
+  .describe("dead man's switch");
+
+export const PolicySchema = z
+  .object({
+    zones: z
+      .object({
+        caution: num(z.number()).default(0.5).describe('remaining-budget fraction at or below which the zone is caution'),
+        freeze: num(z.number()).default(0.25).describe('remaining-budget fraction below which the zone is freeze'),
+      })
+      .strict()
+      .default({})
+      .superRefine((zones, ctx) => {
+        if (!(zones.freeze > 0)) ctx.addIssue({ code: 'custom', path: ['freeze'], message: 'must be greater than 0' });
+        if (!(zones.caution < 1)) ctx.addIssue({ code: 'custom', path: ['caution'], message: 'must be less than 1' });
+        if (zones.freeze > zones.caution) {
+          ctx.addIssue({ code: 'custom', path: ['freeze'], message: 'must not be greater than caution' });
+        }
+      }),
+    onUnknown: z.enum(['allow', 'deny']).default('deny').describe('gate decision when an SLO is unknown'),
+    onNoData: z.enum(['unknown', 'normal']).default('unknown').describe('zone of an SLO with no data in its window'),
+  })
+  .strict()
+  .describe('error-budget policy');
+
+export const TokenSchema = z
+  .object({
+    name: nonEmpty().describe('shown in the audit log'),
+    token: z.string().min(1).describe('bearer token (secret)'),
+    scopes: z
+      .array(z.enum(SCOPES))
+      .min(1)
+      .transform((scopes) => [...new Set(scopes)]),
+  })
+  .strict();
+
+export const AuthSchema = z
+  .object({
+    publicRead: bool().default(false).describe('read endpoints need no token'),
+    tokens: z
+      .array(TokenSchema)
+      .default([])
+      .superRefine((tokens, ctx) => {
+        tokens.forEach((token, i) => {
+          const first = tokens.findIndex((t) => t.name === token.name);
+          if (first < i) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate token name (also tokens[${first}])` });
+          const same = tokens.findIndex((t) => t.token === token.token);
+          if (same < i) ctx.addIssue({ code: 'custom', path: [i, 'token'], message: `same token value as tokens[${same}]` });
+        });
+      }),
+  })
+  .strict();
+
+const hostPort = z.object({ host: nonEmpty(), port: num(z.number().int().min(1).max(65535)) }).strict();
+
+export const ServerSchema = z
+  .object({
+    port: num(z.number().int().min(0).max(65535)).optional().describe('HTTP port (env PORT wins), default 8080'),
+    host: nonEmpty().optional().describe('bind address (env HOST wins), default 0.0.0.0'),
+    redisUrl: redisUrlSchema.optional().describe('Redis for all state (env REDIS_URL wins)'),
+    redisPrefix: z.string().optional().describe('key prefix (env REDIS_PREFIX wins), default "slo:"'),
+    evaluationInterval: durationSchema.optional().describe('env EVALUATION_INTERVAL wins, default 30s'),
+    logLevel: z.enum(LOG_LEVELS).optional().describe('env LOG_LEVEL wins, default info'),
+    corsOrigins: z.array(nonEmpty()).optional().describe('CORS off unless origins are listed'),
+    redis: z
+      .object({
+        sentinel: z
+          .object({
+            sentinels: z.array(hostPort).min(1),
+            name: nonEmpty().describe('master group name'),
+            password: z.string().optional(),
+            sentinelPassword: z.string().optional(),
+          })
+          .strict()
+          .optional(),
+        cluster: z.object({ nodes: z.array(hostPort).min(1), password: z.string().optional() }).strict().optional(),
+      })
+      .strict()
+      .superRefine((redis, ctx) => {
+        if (redis.sentinel && redis.cluster) {
+          ctx.addIssue({ code: 'custom', path: ['cluster'], message: 'configure either sentinel or cluster, not both' });
+        }
+      })
+      .optional()
+      .describe('Redis Sentinel or Cluster instead of redisUrl'),
+  })
+  .strict();
+
+/** Top-level sections other than `slos`, each parsed on its own by the loader. */
+export const SECTION_SCHEMAS = {
+  sources: SourcesSchema,
+  notifiers: NotifiersSchema,
+  routes: RoutesSchema,
+  heartbeat: HeartbeatSchema,
+  policy: PolicySchema,
+  auth: AuthSchema,
+  server: ServerSchema,
+} as const;
+
+export const ConfigFileSchema = z
+  .object({ slos: z.array(SloSchema).optional(), ...SECTION_SCHEMAS })
+  .partial()
+  .strict()
+  .describe('slo-engine config file (SPEC §3)');
+
+export type SloInput = z.infer<typeof SloSchema>;
+export type AlertRuleInput = z.infer<typeof AlertRuleSchema>;
+export type SourcesInput = z.infer<typeof SourcesSchema>;
+export type NotifierInput = z.infer<typeof NotifierSchema>;
+export type RouteInput = z.infer<typeof RouteSchema>;
+export type HeartbeatInput = z.infer<typeof HeartbeatSchema>;
+export type PolicyInput = z.infer<typeof PolicySchema>;
+export type AuthInput = z.infer<typeof AuthSchema>;
+export type ServerInput = z.infer<typeof ServerSchema>;
+export type ConfigFileInput = z.infer<typeof ConfigFileSchema>;
