@@ -1,0 +1,29 @@
+import type { Params } from 'nestjs-pino';
+
+/**
+ * JSON logs (one line per cycle summary, ingest problem, decision, error). Request auto-logging is
+ * off: per-request lines would cost the gate's throughput and say little. Anything that could
+ * carry a secret is redacted.
+ */
+export function loggerOptions(level: string): Params {
+  return {
+    pinoHttp: {
+      level,
+      autoLogging: false,
+      quietReqLogger: true,
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'headers.authorization',
+          '*.token',
+          '*.routingKey',
+          '*.webhookUrl',
+          '*.headers',
+          '*.redisUrl',
+        ],
+        censor: '[redacted]',
+      },
+    },
+  };
+}

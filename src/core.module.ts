@@ -1,0 +1,21 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigHolder } from './config/config-holder';
+import { CLOCK, Clock } from './common/clock';
+import { Readiness } from './slo/readiness';
+
+/** Process-wide singletons: the config in force, the clock, readiness flags. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: ConfigHolder, clock: Clock): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: ConfigHolder, useValue: config },
+        { provide: CLOCK, useValue: clock },
+        Readiness,
+      ],
+      exports: [ConfigHolder, CLOCK, Readiness],
+    };
+  }
+}

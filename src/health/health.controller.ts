@@ -1,0 +1,52 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { Readiness } from '../slo/readiness';
+import { STATE_HEALTH, StateHealth } from '../store/state-health';
+
+/** Liveness and readiness (SPEC §5): ready once config is loaded, a first cycle ran, Redis answers. */
+@ApiTags('health')
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly readiness: Readiness,
+    @Inject(STATE_HEALTH) private readonly state: StateHealth,
+  ) {}
+
+  @Get('healthz')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  liveness() {
+    return this.health.check([() => this.indicators.check('process').up({ uptimeSeconds: Math.round(process.uptime()) })]);
+  }
+
+  @Get('readyz')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: config loaded, first evaluation cycle completed, Redis (if used) answers' })
+  readiness_() {
+    return this.health.check([
+      () => {
+        const check = this.indicators.check('shutdown');
+        return this.readiness.shuttingDown ? check.down('shutting down') : check.up();
+      },
+      () => this.indicators.check('config').up(),
+      () => {
+        const check = this.indicators.check('firstEvaluation');
+        const at = this.readiness.firstCycleCompletedAt;
+        return at === null ? check.down('first evaluation cycle not completed') : check.up({ at: new Date(at).toISOString() });
+      },
+      async () => {
+        const check = this.indicators.check('state');
+        if (this.state.mode === 'memory') return check.up({ mode: 'memory' });
+        try {
+          await this.state.ping();
+          return check.up({ mode: 'redis' });
+        } catch {
+          return check.down({ mode: 'redis', message: 'redis does not answer' });
+        }
+      },
+    ]);
+  }
+}

@@ -1,0 +1,57 @@
+import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ConfigError, formatProblem } from './config/app-config';
+import { ConfigHolder } from './config/config-holder';
+import { EvaluationService } from './slo/evaluation.service';
+import { Readiness } from './slo/readiness';
+
+export const SHUTDOWN_DEADLINE_MS = 9_000;
+
+/**
+ * SIGHUP: reload the config atomically (an invalid one is reported, the old one kept).
+ * SIGTERM / SIGINT: stop accepting requests, let the running cycle finish (or abandon it at the
+ * deadline), exit 0 within 10 s.
+ */
+export function installSignalHandlers(app: NestFastifyApplication, holder: ConfigHolder): void {
+  const logger = new Logger('lifecycle');
+  let reloading = Promise.resolve();
+
+  process.on('SIGHUP', () => {
+    reloading = reloading.then(async () => {
+      try {
+        const next = holder.reload();
+        await holder.replace(next);
+        for (const warning of next.warnings) logger.warn(warning);
+        logger.log({ slos: next.slos.length, files: next.files }, 'config reloaded');
+      } catch (error) {
+        const problems =
+          error instanceof ConfigError ? error.problems.map(formatProblem) : [error instanceof Error ? error.message : String(error)];
+        logger.error({ problems }, 'config reload refused; the previous config stays in force');
+      }
+    });
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log({ signal }, 'shutting down');
+    app.get(Readiness).shuttingDown = true;
+    const deadline = setTimeout(() => {
+      logger.warn('shutdown deadline reached; abandoning the running cycle');
+      process.exit(0);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    void (async () => {
+      try {
+        await app.get(EvaluationService).idle();
+        await app.close();
+      } catch (error) {
+        logger.error({ err: error instanceof Error ? error.message : String(error) }, 'error during shutdown');
+      }
+      process.exit(0);
+    })();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}

@@ -1,0 +1,59 @@
+import type { AppConfig, SloConfig } from '../config/app-config';
+import { sloZone, Zone } from '../policies/domain/zones';
+import type { SloEvaluationRecord } from './evaluation-record';
+import { windowsInUse } from './domain/rule-evaluation';
+
+/** The budget object of SPEC §5, field for field. */
+export interface BudgetObject {
+  slo: string;
+  service: string;
+  team: string | null;
+  objective: number;
+  window: string;
+  zone: Zone;
+  evaluatedAt: string | null;
+  sli: number | null;
+  good: number | null;
+  total: number | null;
+  budget: { remaining: number | null; consumed: number | null; exhaustsAt: string | null };
+  burnRates: Record<string, number | null>;
+  alerts: Array<{ severity: string; kind: string; state: string; since: string }>;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** Derives the budget object from the latest record at read time (only the zone's staleness moves). */
+export function toBudgetObject(slo: SloConfig, record: SloEvaluationRecord | null, config: AppConfig, nowMs: number): BudgetObject {
+  const numbers = record?.numbers ?? null;
+  const evaluatedAtMs = numbers ? (record?.evaluatedAtMs ?? null) : null;
+  const zone = sloZone({
+    remaining: numbers?.remaining ?? null,
+    evaluatedAtMs,
+    nowMs,
+    evaluationIntervalMs: config.server.evaluationIntervalMs,
+    noData: numbers?.noData ?? false,
+    onNoData: config.policy.onNoData,
+    thresholds: config.policy.zones,
+  });
+  const burnRates: Record<string, number | null> = {};
+  for (const label of windowsInUse(slo.alerting.rules)) burnRates[label] = numbers?.burnRates[label] ?? null;
+  return {
+    slo: slo.id,
+    service: slo.service,
+    team: slo.team ?? null,
+    objective: slo.objective,
+    window: slo.window,
+    zone,
+    evaluatedAt: iso(evaluatedAtMs),
+    sli: numbers?.sli ?? null,
+    good: numbers ? numbers.good : null,
+    total: numbers ? numbers.total : null,
+    budget: {
+      remaining: numbers ? numbers.remaining : null,
+      consumed: numbers ? numbers.consumed : null,
+      exhaustsAt: iso(numbers?.exhaustsAtMs ?? null),
+    },
+    burnRates,
+    alerts: [],
+  };
+}

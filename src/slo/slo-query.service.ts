@@ -1,0 +1,154 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigHolder } from '../config/config-holder';
+import type { SloConfig } from '../config/app-config';
+import { CLOCK, Clock } from '../common/clock';
+import { NotFoundError, StateUnavailableError, ValidationError } from '../common/domain-error';
+import { serviceZone } from '../policies/domain/zones';
+import { zoneDecision } from '../policies/domain/gate-matrix';
+import { EVENT_STORE, EventStore } from '../sources/events/event-store';
+import { STATE_HEALTH, StateHealth } from '../store/state-health';
+import { EVALUATION_REPOSITORY, EvaluationRepository } from './evaluation-record';
+import { BudgetObject, toBudgetObject } from './budget-view';
+import { evaluateEventsSlo, sloWindows } from './slo-evaluator';
+
+export const MAX_PAGE = 1000;
+export const MAX_HISTORY_POINTS = 2000;
+
+export interface SloPage {
+  slos: BudgetObject[];
+  nextCursor: string | null;
+}
+
+export interface HistoryPoint {
+  t: string;
+  sli: number | null;
+  remaining: number | null;
+  burnRates: Record<string, number> | null;
+}
+
+export interface ServiceBudget {
+  service: string;
+  zone: BudgetObject['zone'];
+  gate: { feature: 'allow' | 'deny' };
+  slos: BudgetObject[];
+  deploys: unknown[];
+}
+
+/** Read side: budget objects from the latest evaluations; nothing is evaluated here. */
+@Injectable()
+export class SloQueryService {
+  constructor(
+    private readonly config: ConfigHolder,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EVALUATION_REPOSITORY) private readonly evaluations: EvaluationRepository,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(STATE_HEALTH) private readonly state: StateHealth,
+  ) {}
+
+  async list(query: { service?: string; limit: number; cursor?: string }): Promise<SloPage> {
+    const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+    const matching = [...this.config.current.slos]
+      .filter((slo) => query.service === undefined || slo.service === query.service)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .filter((slo) => after === null || slo.id > after);
+    const page = matching.slice(0, query.limit);
+    const more = matching.length > page.length;
+    return {
+      slos: await this.budgets(page),
+      nextCursor: more && page.length > 0 ? encodeCursor(page[page.length - 1].id) : null,
+    };
+  }
+
+  async budget(id: string): Promise<BudgetObject> {
+    const [budget] = await this.budgets([this.sloOrThrow(id)]);
+    return budget;
+  }
+
+  async detail(id: string): Promise<{ definition: Record<string, unknown>; budget: BudgetObject }> {
+    const slo = this.sloOrThrow(id);
+    return { definition: definitionOf(slo), budget: await this.budget(id) };
+  }
+
+  async serviceBudget(service: string): Promise<ServiceBudget> {
+    const config = this.config.current;
+    const slos = config.slos.filter((slo) => slo.service === service);
+    if (slos.length === 0) throw new NotFoundError(`unknown service "${service}"`);
+    const budgets = await this.budgets(slos);
+    const decisions = budgets.map((b) => zoneDecision(b.zone, 'feature', config.policy.onUnknown));
+    return {
+      service,
+      zone: serviceZone(budgets.map((b) => b.zone)),
+      gate: { feature: decisions.includes('deny') ? 'deny' : 'allow' },
+      slos: budgets,
+      deploys: [],
+    };
+  }
+
+  /** The SLO's numbers at each step, recomputed from the stored events. */
+  history(id: string, range: { fromMs: number; toMs: number; stepMs: number }): { slo: string; points: HistoryPoint[] } {
+    const slo = this.sloOrThrow(id);
+    if (!this.state.available()) throw new StateUnavailableError();
+    const points = Math.floor((range.toMs - range.fromMs) / range.stepMs) + 1;
+    if (points > MAX_HISTORY_POINTS) {
+      throw new ValidationError(`at most ${MAX_HISTORY_POINTS} points per request`, [
+        { path: 'step', message: `from/to/step give ${points} points, more than ${MAX_HISTORY_POINTS}` },
+      ]);
+    }
+    const windows = sloWindows(slo);
+    const out: HistoryPoint[] = [];
+    for (let t = range.fromMs; t <= range.toMs; t += range.stepMs) {
+      if (slo.sli.source !== 'events') {
+        out.push({ t: new Date(t).toISOString(), sli: null, remaining: null, burnRates: null });
+        continue;
+      }
+      const numbers = evaluateEventsSlo(slo, windows, this.store, t);
+      out.push({ t: new Date(t).toISOString(), sli: numbers.sli, remaining: numbers.remaining, burnRates: numbers.burnRates });
+    }
+    return { slo: slo.id, points: out };
+  }
+
+  private sloOrThrow(id: string): SloConfig {
+    const slo = this.config.slo(id);
+    if (!slo) throw new NotFoundError(`unknown SLO "${id}"`);
+    return slo;
+  }
+
+  private async budgets(slos: SloConfig[]): Promise<BudgetObject[]> {
+    const config = this.config.current;
+    const records = await this.evaluations.getMany(slos.map((slo) => slo.id));
+    const now = this.clock.now();
+    return slos.map((slo, i) => toBudgetObject(slo, records[i], config, now));
+  }
+}
+
+function encodeCursor(id: string): string {
+  return Buffer.from(id, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^[a-z0-9-]{1,128}$/.test(id)) {
+    throw new ValidationError('invalid cursor', [{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+  }
+  return id;
+}
+
+/** The SLO as configured, without anything secret (SLOs hold no secrets; internal fields dropped). */
+function definitionOf(slo: SloConfig): Record<string, unknown> {
+  return {
+    id: slo.id,
+    service: slo.service,
+    team: slo.team ?? null,
+    description: slo.description ?? null,
+    objective: slo.objective,
+    window: slo.window,
+    sli: slo.sli,
+    runbook: slo.runbook ?? null,
+    labels: slo.labels,
+    alerting: {
+      minEvents: slo.alerting.minEvents,
+      defaultRules: slo.alerting.defaultRules,
+      rules: slo.alerting.rules.map((r) => ({ severity: r.severity, burnRate: r.burnRate, long: r.long, short: r.short })),
+    },
+  };
+}

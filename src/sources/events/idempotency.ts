@@ -1,0 +1,28 @@
+/**
+ * `Idempotency-Key` support for ingest: a repeat within the retention answers as the first did and
+ * stores nothing; the same key with a different body is a conflict.
+ */
+export interface StoredResponse {
+  statusCode: number;
+  body: unknown;
+}
+
+export type ClaimResult =
+  | { state: 'claimed' }
+  | { state: 'completed'; fingerprint: string; response: StoredResponse }
+  | { state: 'pending'; fingerprint: string };
+
+export interface IdempotencyRepository {
+  /** Claims the key for a request with this body fingerprint, or tells what the key already holds. */
+  claim(key: string, fingerprint: string, pendingTtlMs: number): Promise<ClaimResult>;
+  /** Records the answer of a claimed key, kept for `ttlMs`. */
+  complete(key: string, fingerprint: string, response: StoredResponse, ttlMs: number): Promise<void>;
+  /** Gives a claim back when the request failed without effect, so the client may retry. */
+  release(key: string): Promise<void>;
+}
+
+export const IDEMPOTENCY_REPOSITORY = Symbol('IDEMPOTENCY_REPOSITORY');
+
+/** Completed answers are kept 24 h (SPEC §5); an unfinished claim expires after a minute. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+export const IDEMPOTENCY_PENDING_TTL_MS = 60_000;

@@ -1,0 +1,105 @@
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { ConfigHolder } from '../config/config-holder';
+import { CLOCK, Clock } from '../common/clock';
+import { EVENT_STORE, EventStore, SloStoreLayout } from '../sources/events/event-store';
+import { MemoryEventStore } from '../sources/events/memory-event-store';
+import { RedisEventStore } from '../sources/events/redis-event-store';
+import { IDEMPOTENCY_REPOSITORY } from '../sources/events/idempotency';
+import { EVALUATION_REPOSITORY, EvaluationRepository } from '../slo/evaluation-record';
+import { storeWindowsMs } from '../slo/slo-evaluator';
+import type { AppConfig } from '../config/app-config';
+import { MemoryEvaluationRepository } from './memory-evaluation.repository';
+import { MemoryIdempotencyRepository } from './memory-idempotency.repository';
+import { RedisEvaluationRepository } from './redis-evaluation.repository';
+import { RedisIdempotencyRepository } from './redis-idempotency.repository';
+import { createRedisClient, redactRedisUrl, waitForRedis } from './redis-connection';
+import { STATE_HEALTH, memoryStateHealth, redisStateHealth } from './state-health';
+
+export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+
+export function storeLayouts(config: AppConfig): SloStoreLayout[] {
+  return config.slos.filter((slo) => slo.sli.source === 'events').map((slo) => ({ slo: slo.id, windowsMs: storeWindowsMs(slo) }));
+}
+
+/** Keeps the store's layouts in step with the config, and closes what this module opened. */
+@Injectable()
+class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('StoreModule');
+
+  constructor(
+    private readonly config: ConfigHolder,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(EVALUATION_REPOSITORY) private readonly evaluations: EvaluationRepository,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const server = this.config.current.server;
+    if (this.redis && server.redisUrl) {
+      this.logger.log({ redis: redactRedisUrl(server.redisUrl), prefix: server.redisPrefix }, 'state in Redis');
+      // A short wait so the first cycle usually finds Redis connected; if not, start anyway:
+      // /readyz says 503 and the client keeps reconnecting.
+      await waitForRedis(this.redis, 3_000).catch(() => this.logger.warn('Redis not reachable yet; retrying in the background'));
+    } else if (!this.redis) {
+      this.logger.warn('REDIS_URL is not set: state is in memory (one replica only, lost on restart)');
+    }
+    await this.events.configure(storeLayouts(this.config.current));
+    this.config.onReplace(async (next) => {
+      await this.events.configure(storeLayouts(next));
+      await this.evaluations.retainOnly(next.slos.map((slo) => slo.id)).catch((error: unknown) => {
+        this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not prune evaluations of removed SLOs');
+      });
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.events.close();
+    if (this.redis) this.redis.disconnect();
+  }
+}
+
+@Global()
+@Module({})
+export class StoreModule {
+  static forRoot(options: { redis?: Redis | null } = {}): DynamicModule {
+    return {
+      module: StoreModule,
+      providers: [
+        {
+          provide: REDIS_CLIENT,
+          inject: [ConfigHolder],
+          useFactory: (config: ConfigHolder) =>
+            options.redis !== undefined ? options.redis : createRedisClient(config.current.server),
+        },
+        {
+          provide: EVENT_STORE,
+          inject: [REDIS_CLIENT, ConfigHolder, CLOCK],
+          useFactory: (redis: Redis | null, config: ConfigHolder, clock: Clock) =>
+            redis
+              ? new RedisEventStore(redis, config.current.server.redisPrefix, { now: () => clock.now() })
+              : new MemoryEventStore(),
+        },
+        {
+          provide: EVALUATION_REPOSITORY,
+          inject: [REDIS_CLIENT, ConfigHolder],
+          useFactory: (redis: Redis | null, config: ConfigHolder) =>
+            redis ? new RedisEvaluationRepository(redis, config.current.server.redisPrefix) : new MemoryEvaluationRepository(),
+        },
+        {
+          provide: IDEMPOTENCY_REPOSITORY,
+          inject: [REDIS_CLIENT, ConfigHolder, CLOCK],
+          useFactory: (redis: Redis | null, config: ConfigHolder, clock: Clock) =>
+            redis ? new RedisIdempotencyRepository(redis, config.current.server.redisPrefix) : new MemoryIdempotencyRepository(clock),
+        },
+        {
+          provide: STATE_HEALTH,
+          inject: [REDIS_CLIENT],
+          useFactory: (redis: Redis | null) => (redis ? redisStateHealth(redis) : memoryStateHealth),
+        },
+        StoreLifecycle,
+      ],
+      exports: [REDIS_CLIENT, EVENT_STORE, EVALUATION_REPOSITORY, IDEMPOTENCY_REPOSITORY, STATE_HEALTH],
+    };
+  }
+}
