@@ -85,9 +85,12 @@ export class SloQueryService {
   }
 
   /** The SLO's numbers at each step, recomputed from the stored events. */
-  history(id: string, range: { fromMs: number; toMs: number; stepMs: number }): { slo: string; points: HistoryPoint[] } {
+  async history(id: string, range: { fromMs: number; toMs: number; stepMs: number }): Promise<{ slo: string; points: HistoryPoint[] }> {
     const slo = this.sloOrThrow(id);
-    if (!this.state.available()) throw new StateUnavailableError();
+    // The points come from this replica's view of the events; answer only while the store answers.
+    await this.state.ping().catch(() => {
+      throw new StateUnavailableError('state store unavailable: Redis does not answer');
+    });
     const points = Math.floor((range.toMs - range.fromMs) / range.stepMs) + 1;
     if (points > MAX_HISTORY_POINTS) {
       throw new ValidationError(`at most ${MAX_HISTORY_POINTS} points per request`, [

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Redis, RedisOptions } from 'ioredis';
 import type { ServerConfig } from '../config/app-config';
 
@@ -20,20 +21,39 @@ export function redisOptions(): RedisOptions {
 export function createRedisClient(server: ServerConfig): Redis | null {
   const sentinel = server.redis?.sentinel;
   if (sentinel) {
-    return new Redis({
+    return withErrorLogging(new Redis({
       ...redisOptions(),
       sentinels: sentinel.sentinels,
       name: sentinel.name,
       password: sentinel.password,
       sentinelPassword: sentinel.sentinelPassword,
-    });
+    }));
   }
   if (server.redis?.cluster) {
     // Cluster support needs the event log's keys reworked per hash slot; refused until then.
     throw new Error('server.redis.cluster is not supported yet; use a single Redis or Sentinel');
   }
   if (!server.redisUrl) return null;
-  return new Redis(server.redisUrl, redisOptions());
+  return withErrorLogging(new Redis(server.redisUrl, redisOptions()));
+}
+
+/**
+ * ioredis emits 'error' on every failed (re)connect; without a listener it prints a stack per
+ * attempt. Log a connection problem once per outage instead (no URL in it: it may hold a password).
+ */
+function withErrorLogging(client: Redis): Redis {
+  const logger = new Logger('redis');
+  let reported = false;
+  client.on('error', (error: Error) => {
+    if (reported) return;
+    reported = true;
+    logger.warn({ err: error.message.replace(/redis(s)?:\/\/\S+/g, 'redis://…') }, 'Redis connection problem; reconnecting');
+  });
+  client.on('ready', () => {
+    if (reported) logger.log('Redis connection ready');
+    reported = false;
+  });
+  return client;
 }
 
 /** Resolves once the client is ready, or rejects after `timeoutMs`. */
