@@ -1,0 +1,149 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A throw-away redis-server for tests and benches: its own loopback port (never 6379, which may be
+ * someone's real Redis), no persistence, a temp dir removed on stop.
+ */
+export interface TestRedis {
+  url: string;
+  port: number;
+  /** stops the server (SIGTERM, then SIGKILL) and removes its dir */
+  stop(): Promise<void>;
+  /** SIGKILL, leaving the dir (a crash); `restart()` brings up an empty server on the same port */
+  kill(): Promise<void>;
+  /** stops the server if running and starts a fresh (empty: no persistence) one on the same port */
+  restart(): Promise<void>;
+}
+
+const REDIS_BIN = process.env.REDIS_SERVER_BIN ?? 'redis-server';
+const FORBIDDEN_PORT = 6379;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves when the server answers PING with PONG, rejects after `timeoutMs`. */
+function waitForPing(port: number, child: ChildProcess, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        reject(new Error(`redis-server exited early (code ${child.exitCode}, signal ${child.signalCode})`));
+        return;
+      }
+      const socket = createConnection({ port, host: '127.0.0.1' });
+      let answer = '';
+      const retry = () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`redis-server on port ${port} did not answer PING`));
+        else setTimeout(attempt, 25);
+      };
+      socket.once('error', retry);
+      socket.on('data', (chunk) => {
+        answer += chunk.toString();
+        if (answer.includes('+PONG')) {
+          socket.destroy();
+          resolve();
+        } else if (answer.includes('\r\n')) retry();
+      });
+      socket.once('connect', () => socket.write('PING\r\n'));
+    };
+    attempt();
+  });
+}
+
+/** servers still running, killed if this process exits without stopping them (one set per process: jest re-evaluates modules per test file) */
+const LIVE = Symbol.for('slo-engine.test-redis-servers');
+const registry = globalThis as unknown as Record<symbol, Set<ChildProcess> | undefined>;
+const live: Set<ChildProcess> = registry[LIVE] ?? (registry[LIVE] = new Set());
+if (!process.listeners('exit').some((listener) => listener.name === 'killTestRedisServers')) {
+  process.on('exit', function killTestRedisServers() {
+    for (const child of live) child.kill('SIGKILL');
+  });
+}
+
+function spawnServer(port: number, dir: string): { child: ChildProcess; output: () => string } {
+  const child = spawn(
+    REDIS_BIN,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let log = '';
+  const collect = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4_000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  child.on('error', (error) => collect(Buffer.from(String(error))));
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  return { child, output: () => log };
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const done = exited(child);
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await done;
+  clearTimeout(timer);
+}
+
+async function launch(dir: string, port?: number): Promise<{ child: ChildProcess; port: number }> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const candidate = port ?? (await freePort());
+    if (candidate === FORBIDDEN_PORT || candidate <= 0) continue;
+    const { child, output } = spawnServer(candidate, dir);
+    try {
+      await waitForPing(candidate, child);
+      return { child, port: candidate };
+    } catch (error) {
+      await terminate(child, 'SIGKILL');
+      lastError = new Error(`${error instanceof Error ? error.message : String(error)}\n${output()}`);
+      // EADDRINUSE (someone took the port between our probe and the bind): try another one
+      if (port !== undefined && !/in use/i.test(output())) break;
+    }
+  }
+  throw lastError instanceof Error ? lastError : new Error('could not start redis-server');
+}
+
+export async function startRedis(): Promise<TestRedis> {
+  const dir = mkdtempSync(join(tmpdir(), 'slo-engine-redis-'));
+  let { child, port } = await launch(dir);
+  if (port === FORBIDDEN_PORT) throw new Error('refusing to use port 6379');
+  const handle: TestRedis = {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: async () => {
+      await terminate(child, 'SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+    kill: async () => {
+      await terminate(child, 'SIGKILL');
+    },
+    restart: async () => {
+      await terminate(child, 'SIGTERM');
+      ({ child } = await launch(dir, port));
+    },
+  };
+  return handle;
+}
