@@ -38,3 +38,14 @@ export function zoneDecision(zone: Zone, change: ChangeType, onUnknown: 'allow' 
   if (cell === 'on-unknown') return onUnknown;
   return cell === 'deny' ? 'deny' : 'allow';
 }
+
+/** Change types an active freeze window does not block (SPEC §7). */
+export const FREEZE_EXEMPT_CHANGE_TYPES: readonly ChangeType[] = ['rollback', 'security'];
+
+export function isFreezeExempt(change: ChangeType): boolean {
+  return FREEZE_EXEMPT_CHANGE_TYPES.includes(change);
+}
+
+export function isChangeType(value: unknown): value is ChangeType {
+  return typeof value === 'string' && (CHANGE_TYPES as readonly string[]).includes(value);
+}
