@@ -1,20 +1,34 @@
 import { loadConfig } from '../config/config.loader';
 import { ConfigError, formatProblem } from '../config/app-config';
+import { runGate } from './gate-command';
 
 const USAGE = `usage:
+  slo-engine gate --url URL --service NAME [options]
+                                      ask the deploy gate whether a change may ship: exit 0 allow,
+                                      1 deny, 2 engine unavailable, 3 refused or bad usage
+                                      ("slo-engine gate --help" lists the options)
   slo-engine validate FILE_OR_DIR     check a config: exit 0 valid (warnings printed), 1 invalid
-
-(the "gate" command comes with the deploy gate)
+  slo-engine --help                   this text
 `;
 
 type Env = Record<string, string | undefined>;
 
 /** The CLI of SPEC §10; returns the exit code. */
-export async function runCli(args: string[], env: Env, out = process.stdout, err = process.stderr): Promise<number> {
+export async function runCli(
+  args: string[],
+  env: Env,
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   const [command, ...rest] = args;
+  if (command === 'gate') return runGate(rest, env, out, err);
   if (command === 'validate') return validate(rest, env, out, err);
+  if (command === '--help' || command === '-h' || command === 'help') {
+    out.write(USAGE);
+    return 0;
+  }
   err.write(USAGE);
-  return command === undefined || command === '--help' || command === '-h' ? 0 : 1;
+  return command === undefined ? 0 : 1;
 }
 
 function validate(args: string[], env: Env, out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
