@@ -9,6 +9,8 @@ import { AuthGuard } from './auth/auth.guard';
 import { CoreModule } from './core.module';
 import { StoreModule } from './store/store.module';
 import { SloModule } from './slo/slo.module';
+import { EvaluationSchedulerModule } from './slo/evaluation-scheduler.module';
+import { PoliciesModule } from './policies/policies.module';
 import { SourcesModule } from './sources/sources.module';
 import { HealthModule } from './health/health.module';
 import { WebModule } from './web/web.module';
@@ -32,7 +34,9 @@ export class AppModule {
         CoreModule.forRoot(options.config, options.clock ?? systemClock),
         ScheduleModule.forRoot(),
         StoreModule.forRoot(),
-        SloModule.forRoot({ scheduler }),
+        SloModule,
+        PoliciesModule,
+        ...(scheduler ? [EvaluationSchedulerModule] : []),
         SourcesModule,
         HealthModule,
         WebModule,

@@ -3,8 +3,6 @@ import { ConfigHolder } from '../config/config-holder';
 import type { SloConfig } from '../config/app-config';
 import { CLOCK, Clock } from '../common/clock';
 import { NotFoundError, StateUnavailableError, ValidationError } from '../common/domain-error';
-import { serviceZone } from '../policies/domain/zones';
-import { zoneDecision } from '../policies/domain/gate-matrix';
 import { EVENT_STORE, EventStore } from '../sources/events/event-store';
 import { STATE_HEALTH, StateHealth } from '../store/state-health';
 import { EVALUATION_REPOSITORY, EvaluationRepository } from './evaluation-record';
@@ -24,14 +22,6 @@ export interface HistoryPoint {
   sli: number | null;
   remaining: number | null;
   burnRates: Record<string, number> | null;
-}
-
-export interface ServiceBudget {
-  service: string;
-  zone: BudgetObject['zone'];
-  gate: { feature: 'allow' | 'deny' };
-  slos: BudgetObject[];
-  deploys: unknown[];
 }
 
 /** Read side: budget objects from the latest evaluations; nothing is evaluated here. */
@@ -69,21 +59,6 @@ export class SloQueryService {
     return { definition: definitionOf(slo), budget: await this.budget(id) };
   }
 
-  async serviceBudget(service: string): Promise<ServiceBudget> {
-    const config = this.config.current;
-    const slos = config.slos.filter((slo) => slo.service === service);
-    if (slos.length === 0) throw new NotFoundError(`unknown service "${service}"`);
-    const budgets = await this.budgets(slos);
-    const decisions = budgets.map((b) => zoneDecision(b.zone, 'feature', config.policy.onUnknown));
-    return {
-      service,
-      zone: serviceZone(budgets.map((b) => b.zone)),
-      gate: { feature: decisions.includes('deny') ? 'deny' : 'allow' },
-      slos: budgets,
-      deploys: [],
-    };
-  }
-
   /** The SLO's numbers at each step, recomputed from the stored events. */
   async history(id: string, range: { fromMs: number; toMs: number; stepMs: number }): Promise<{ slo: string; points: HistoryPoint[] }> {
     const slo = this.sloOrThrow(id);
@@ -116,7 +91,8 @@ export class SloQueryService {
     return slo;
   }
 
-  private async budgets(slos: SloConfig[]): Promise<BudgetObject[]> {
+  /** Budget objects of these SLOs from their latest evaluations (zone staleness applied now). */
+  async budgets(slos: SloConfig[]): Promise<BudgetObject[]> {
     const config = this.config.current;
     const records = await this.evaluations.getMany(slos.map((slo) => slo.id));
     const now = this.clock.now();

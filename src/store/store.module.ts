@@ -15,6 +15,9 @@ import { RedisEvaluationRepository } from './redis-evaluation.repository';
 import { RedisIdempotencyRepository } from './redis-idempotency.repository';
 import { createRedisClient, redactRedisUrl, waitForRedis } from './redis-connection';
 import { STATE_HEALTH, memoryStateHealth, redisStateHealth } from './state-health';
+import { POLICY_STATE } from '../policies/policy-state';
+import { MemoryPolicyStateRepository } from './memory-policy-state.repository';
+import { RedisPolicyStateRepository } from './redis-policy-state.repository';
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
@@ -93,13 +96,19 @@ export class StoreModule {
             redis ? new RedisIdempotencyRepository(redis, config.current.server.redisPrefix) : new MemoryIdempotencyRepository(clock),
         },
         {
+          provide: POLICY_STATE,
+          inject: [REDIS_CLIENT, ConfigHolder],
+          useFactory: (redis: Redis | null, config: ConfigHolder) =>
+            redis ? new RedisPolicyStateRepository(redis, config.current.server.redisPrefix) : new MemoryPolicyStateRepository(),
+        },
+        {
           provide: STATE_HEALTH,
           inject: [REDIS_CLIENT],
           useFactory: (redis: Redis | null) => (redis ? redisStateHealth(redis) : memoryStateHealth),
         },
         StoreLifecycle,
       ],
-      exports: [REDIS_CLIENT, EVENT_STORE, EVALUATION_REPOSITORY, IDEMPOTENCY_REPOSITORY, STATE_HEALTH],
+      exports: [REDIS_CLIENT, EVENT_STORE, EVALUATION_REPOSITORY, IDEMPOTENCY_REPOSITORY, POLICY_STATE, STATE_HEALTH],
     };
   }
 }

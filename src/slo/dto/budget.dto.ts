@@ -64,20 +64,6 @@ export class HistoryDto {
   @ApiProperty({ type: [HistoryPointDto] }) points!: HistoryPointDto[];
 }
 
-export class ServiceGateDto {
-  @ApiProperty({ enum: ['allow', 'deny'] }) feature!: string;
-}
-
-export class ServiceBudgetDto {
-  @ApiProperty() service!: string;
-  @ApiProperty({ enum: ZONES, description: 'worst SLO zone: exhausted > freeze > unknown > caution > normal' })
-  zone!: string;
-  @ApiProperty({ type: ServiceGateDto }) gate!: ServiceGateDto;
-  @ApiProperty({ type: [BudgetDto] }) slos!: BudgetDto[];
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, description: 'recent deploys (deploy gate)' })
-  deploys!: unknown[];
-}
-
 export class ErrorDetailDto {
   @ApiProperty({ example: 'events[3].good' }) path!: string;
   @ApiProperty() message!: string;

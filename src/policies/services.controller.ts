@@ -1,20 +1,20 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../auth/require-scope.decorator';
-import { SloQueryService } from './slo-query.service';
-import { ServiceBudgetDto } from './dto/budget.dto';
+import { DeployGateService } from './deploy-gate.service';
+import { ServiceBudgetDto } from './dto/policy.dto';
 
 @ApiTags('slos')
 @ApiBearerAuth()
 @Controller('v1/services')
 export class ServicesController {
-  constructor(private readonly slos: SloQueryService) {}
+  constructor(private readonly gate: DeployGateService) {}
 
   @Get(':service/budget')
   @RequireScope('read')
-  @ApiOperation({ summary: "A service's zone, feature gate, SLO budgets and recent deploys" })
+  @ApiOperation({ summary: "A service's zone, feature gate, SLO budgets and recent deploys with the budget spent since" })
   @ApiOkResponse({ type: ServiceBudgetDto })
   budget(@Param('service') service: string) {
-    return this.slos.serviceBudget(service);
+    return this.gate.serviceBudget(service);
   }
 }

@@ -1,0 +1,176 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ConfigHolder } from '../config/config-holder';
+import type { SloConfig } from '../config/app-config';
+import { CLOCK, Clock } from '../common/clock';
+import { NotFoundError } from '../common/domain-error';
+import { SloQueryService } from '../slo/slo-query.service';
+import type { BudgetObject } from '../slo/budget-view';
+import { decideGate, freezeCovers, GateOutcome, overrideActive } from './domain/gate-policy';
+import type { ChangeType } from './domain/gate-matrix';
+import { DecisionRecord, DeployRecord, POLICY_STATE, PolicyStateRepository } from './policy-state';
+import { ChangeEventsPublisher } from './change-events.publisher';
+
+export interface GateRequest {
+  service: string;
+  changeType: ChangeType;
+  version?: string;
+  environment?: string;
+  requestedBy?: string;
+}
+
+export interface GateResponse {
+  decision: 'allow' | 'deny';
+  service: string;
+  zone: GateOutcome['zone'];
+  changeType: ChangeType;
+  reasons: string[];
+  warnings: string[];
+  slos: Array<{ slo: string; zone: GateOutcome['zone']; remaining: number | null }>;
+  decisionId: string;
+  evaluatedAt: string | null;
+}
+
+export interface DeployView extends Omit<DeployRecord, 'slos'> {
+  slos: Array<{ slo: string; remainingAtDeploy: number | null; remainingNow: number | null; consumedSince: number | null }>;
+}
+
+export interface ServiceBudget {
+  service: string;
+  zone: GateOutcome['zone'];
+  gate: { feature: 'allow' | 'deny' };
+  slos: BudgetObject[];
+  deploys: DeployView[];
+}
+
+export const DEPLOYS_SHOWN = 10;
+
+/**
+ * The deploy gate (SPEC §7): answers from the latest evaluations and the freeze/override state,
+ * never from the metrics source; every decision is audited before it is answered.
+ */
+@Injectable()
+export class DeployGateService {
+  private readonly logger = new Logger('DeployGate');
+
+  constructor(
+    private readonly config: ConfigHolder,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly budgets: SloQueryService,
+    @Inject(POLICY_STATE) private readonly state: PolicyStateRepository,
+    private readonly changeEvents: ChangeEventsPublisher,
+  ) {}
+
+  async decide(request: GateRequest, tokenName: string): Promise<GateResponse> {
+    const nowMs = this.clock.now();
+    const { outcome, budgets, freezeIds, overrideId } = await this.evaluate(request.service, request.changeType, nowMs);
+    const decisionId = randomUUID();
+    const at = new Date(nowMs).toISOString();
+    const slos = outcome.slos.map((s) => ({ slo: s.slo, zone: s.zone, remaining: s.remaining }));
+    const record: DecisionRecord = {
+      decisionId,
+      at,
+      service: request.service,
+      changeType: request.changeType,
+      version: request.version ?? null,
+      environment: request.environment ?? null,
+      requestedBy: request.requestedBy ?? null,
+      token: tokenName,
+      decision: outcome.decision,
+      zone: outcome.zone,
+      reasons: outcome.reasons,
+      warnings: outcome.warnings,
+      slos,
+      overrideId,
+      freezeIds,
+    };
+    // Audited before answered: a decision that cannot be recorded is not given (503).
+    await this.state.appendDecision(record);
+    if (outcome.decision === 'allow' && request.version) {
+      await this.state.recordDeploy({
+        decisionId,
+        at,
+        service: request.service,
+        version: request.version,
+        changeType: request.changeType,
+        environment: request.environment ?? null,
+        requestedBy: request.requestedBy ?? null,
+        slos: slos.map((s) => ({ slo: s.slo, remaining: s.remaining })),
+      });
+      this.changeEvents.deploy(record);
+    }
+    this.logger.log(
+      { decision: { decisionId, service: request.service, changeType: request.changeType, decision: outcome.decision, zone: outcome.zone, token: tokenName } },
+      'deploy gate decision',
+    );
+    return {
+      decision: outcome.decision,
+      service: request.service,
+      zone: outcome.zone,
+      changeType: request.changeType,
+      reasons: outcome.reasons,
+      warnings: outcome.warnings,
+      slos,
+      decisionId,
+      evaluatedAt: oldestEvaluation(budgets),
+    };
+  }
+
+  async serviceBudget(service: string): Promise<ServiceBudget> {
+    const nowMs = this.clock.now();
+    const { outcome, budgets } = await this.evaluate(service, 'feature', nowMs);
+    const deploys = await this.state.listDeploys(service, DEPLOYS_SHOWN);
+    const remainingNow = new Map(budgets.map((b) => [b.slo, b.budget.remaining]));
+    return {
+      service,
+      zone: outcome.zone,
+      gate: { feature: outcome.decision },
+      slos: budgets,
+      deploys: deploys.map((deploy) => ({
+        ...deploy,
+        slos: deploy.slos.map((s) => {
+          const now = remainingNow.get(s.slo) ?? null;
+          return {
+            slo: s.slo,
+            remainingAtDeploy: s.remaining,
+            remainingNow: now,
+            consumedSince: s.remaining === null || now === null ? null : s.remaining - now,
+          };
+        }),
+      })),
+    };
+  }
+
+  private async evaluate(service: string, changeType: ChangeType, nowMs: number) {
+    const config = this.config.current;
+    const slos: SloConfig[] = config.slos.filter((slo) => slo.service === service);
+    if (slos.length === 0) throw new NotFoundError(`unknown service "${service}"`);
+    const [budgets, freezes, overrides] = await Promise.all([
+      this.budgets.budgets(slos),
+      this.state.listFreezes(),
+      this.state.listOverrides(),
+    ]);
+    const covering = freezes.filter((f) => freezeCovers(f, service, nowMs));
+    const active = overrides.filter((o) => overrideActive(o, service, nowMs));
+    const outcome = decideGate({
+      service,
+      changeType,
+      slos: budgets.map((b) => ({ slo: b.slo, zone: b.zone, remaining: b.budget.remaining })),
+      freezes: covering,
+      overrides: active,
+      onUnknown: config.policy.onUnknown,
+      thresholds: config.policy.zones,
+    });
+    return { outcome, budgets, freezeIds: covering.map((f) => f.id), overrideId: active[0]?.id ?? null };
+  }
+}
+
+/** The decision rests on the oldest evaluation among the service's SLOs (null if one never ran). */
+function oldestEvaluation(budgets: BudgetObject[]): string | null {
+  let oldest: string | null = null;
+  for (const b of budgets) {
+    if (b.evaluatedAt === null) return null;
+    if (oldest === null || b.evaluatedAt < oldest) oldest = b.evaluatedAt;
+  }
+  return oldest;
+}

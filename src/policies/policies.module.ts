@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { SloModule } from '../slo/slo.module';
+import { ChangeEventsPublisher } from './change-events.publisher';
+import { DeployGateController } from './deploy-gate.controller';
+import { DeployGateService } from './deploy-gate.service';
+import { FreezesController } from './freezes.controller';
+import { OverridesController } from './overrides.controller';
+import { PolicyAdminService } from './policy-admin.service';
+import { ServicesController } from './services.controller';
+
+/** The error-budget policy: deploy gate, freezes, overrides, audit, deploy markers. */
+@Module({
+  imports: [SloModule],
+  controllers: [DeployGateController, FreezesController, OverridesController, ServicesController],
+  providers: [DeployGateService, PolicyAdminService, ChangeEventsPublisher],
+  exports: [ChangeEventsPublisher],
+})
+export class PoliciesModule {}
