@@ -10,7 +10,7 @@ import { EVENT_STORE, EventIncrement, EventStore } from '../src/sources/events/e
 export const BENCH_TOKEN = 'bench-token-0123456789';
 
 /** A config with `count` events SLOs on default rules, spread over 100 services. */
-export function benchConfigYaml(count: number, redisUrl?: string, prefix = 'bench:'): string {
+export function benchConfigYaml(count: number, redisUrl?: string, prefix = 'bench:', logLevel = 'warn'): string {
   const lines = ['slos:'];
   for (let i = 0; i < count; i++) {
     lines.push(`  - { id: slo-${i}, service: svc-${i % 100}, objective: 99.9, window: 30d, sli: { source: events } }`);
@@ -20,17 +20,17 @@ export function benchConfigYaml(count: number, redisUrl?: string, prefix = 'benc
     '  tokens:',
     `    - { name: bench, token: "${BENCH_TOKEN}", scopes: [read, gate, ingest, admin] }`,
     'server:',
-    '  logLevel: warn',
+    `  logLevel: ${logLevel}`,
   );
   if (redisUrl) lines.push(`  redisUrl: ${redisUrl}`, `  redisPrefix: "${prefix}"`);
   return `${lines.join('\n')}\n`;
 }
 
-export async function startBenchApp(count: number, redisUrl?: string, nowMs = Date.now()) {
+export async function startBenchApp(count: number, redisUrl?: string, nowMs = Date.now(), logLevel = 'warn') {
   const dir = mkdtempSync(join(tmpdir(), 'slo-engine-bench-'));
   const path = join(dir, 'config.yaml');
-  writeFileSync(path, benchConfigYaml(count, redisUrl));
-  const read = () => loadConfig({ path, env: { LOG_LEVEL: 'warn' } });
+  writeFileSync(path, benchConfigYaml(count, redisUrl, 'bench:', logLevel));
+  const read = () => loadConfig({ path, env: { LOG_LEVEL: logLevel } });
   const config = new ConfigHolder(read(), read);
   const clock = new ManualClock(nowMs);
   const app = await createApp({ config, clock, scheduler: false });

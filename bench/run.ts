@@ -13,33 +13,61 @@ function scenario(file: string, ...args: string[]): Record<string, number> {
     maxBuffer: 16 * 1024 * 1024,
   });
   if (result.status !== 0) throw new Error(`${file} ${args.join(' ')} failed with exit code ${result.status}`);
+  // Only the last line is the scenario's result.
   const lines = result.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]) as Record<string, number>;
 }
 
-function main(): void {
-  const jsonIndex = process.argv.indexOf('--json');
-  const jsonFile = jsonIndex >= 0 ? process.argv[jsonIndex + 1] : undefined;
-  const figures: Figure[] = [];
-  const log = (text: string) => process.stderr.write(`${text}\n`);
+interface GateResult {
+  ratio: number;
+  bare: { requestsPerSecond: number; p99Ms: number };
+  gate: { requestsPerSecond: number; p99Ms: number; failed: number };
+}
 
+type Group = (figures: Figure[], details: Record<string, unknown>) => void;
+const log = (text: string) => process.stderr.write(`${text}\n`);
+
+const cycle: Group = (figures, details) => {
   log('bench: evaluation cycle, 10,000 SLOs, in memory…');
   const memory = scenario('scenario-cycle.js', 'memory', '10000');
   figures.push(atMost('evaluation cycle, 10,000 SLOs, in-memory state', memory.cycleMs / 1000, 's', 0.5));
   figures.push(atMost('resident memory, 10,000 SLOs, a day of minute-by-minute events', memory.rssMb, 'MB', 512));
-
   log('bench: evaluation cycle, 10,000 SLOs, with Redis…');
   const redis = scenario('scenario-cycle.js', 'redis', '10000');
   figures.push(atMost('evaluation cycle, 10,000 SLOs, Redis state', redis.cycleMs / 1000, 's', 2));
+  Object.assign(details, { memory, redis });
+};
 
-  log('bench: ingest, batches of 1,000, in memory…');
-  const ingestMemory = scenario('scenario-ingest.js', 'memory');
-  figures.push(atLeast('event ingest, POST /v1/events, batches of 1,000, in-memory state', ingestMemory.eventsPerSecond, 'events/s', 50_000));
-  log('bench: ingest, batches of 1,000, with Redis…');
-  const ingestRedis = scenario('scenario-ingest.js', 'redis');
-  figures.push(atLeast('event ingest, POST /v1/events, batches of 1,000, Redis state', ingestRedis.eventsPerSecond, 'events/s', 50_000));
+const ingest: Group = (figures, details) => {
+  for (const mode of ['memory', 'redis'] as const) {
+    log(`bench: ingest, batches of 1,000, ${mode} state…`);
+    const result = scenario('scenario-ingest.js', mode);
+    figures.push(atLeast(`event ingest, POST /v1/events, batches of 1,000, ${mode} state`, result.eventsPerSecond, 'events/s', 50_000));
+    details[`ingest-${mode}`] = result;
+  }
+};
 
-  log(`details: ${JSON.stringify({ memory, redis, ingestMemory, ingestRedis })}`);
+const gate: Group = (figures, details) => {
+  for (const mode of ['memory', 'redis'] as const) {
+    log(`bench: deploy gate beside a bare node:http server, 50 connections, ${mode} state…`);
+    const result = scenario('scenario-gate.js', mode) as unknown as GateResult;
+    figures.push(atLeast(`deploy-gate decisions / bare node:http requests/s, 50 connections, ${mode} state`, result.ratio, 'x', 0.35));
+    figures.push(atMost(`deploy-gate p99 latency, 50 connections, ${mode} state`, result.gate.p99Ms, 'ms', 20));
+    details[`gate-${mode}`] = result;
+  }
+};
+
+const GROUPS: Record<string, Group> = { cycle, ingest, gate };
+
+function main(): void {
+  const option = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+  const jsonFile = option('--json');
+  // `--only cycle|ingest|gate` runs one group; by default all of them.
+  const only = option('--only');
+  const figures: Figure[] = [];
+  const details: Record<string, unknown> = {};
+  for (const [name, group] of Object.entries(GROUPS)) if (only === undefined || only === name) group(figures, details);
+  log(`details: ${JSON.stringify(details)}`);
   printFigures(figures);
   if (jsonFile) writeFiguresJson(jsonFile, figures);
 }

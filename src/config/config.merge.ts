@@ -165,6 +165,13 @@ export function mergeFragments(
           );
         }
       }
+      for (const rule of rules) {
+        if (rule.shortMs < server.evaluationIntervalMs) {
+          warnings.push(
+            `${label}: rule ${rule.severity} ${rule.burnRate}x ${rule.long}/${rule.short}: its ${rule.short} short window is shorter than the ${server.evaluationInterval} evaluation interval, so cycles skip over part of it`,
+          );
+        }
+      }
       if (windowMs < server.evaluationIntervalMs) {
         warnings.push(`${label}: its ${slo.window} window is shorter than the ${server.evaluationInterval} evaluation interval`);
       }

@@ -34,6 +34,19 @@ describe('slo-engine validate', () => {
     expect(stdout).toMatch(/warning: slos\[0\] \(short\): default rule ticket 1x 3d\/6h left out/);
   });
 
+  it('warns about a page rule that can never fire and windows shorter than the evaluation interval', () => {
+    const file = join(dir, 'weak.yaml');
+    writeFileSync(
+      file,
+      'slos:\n  - { id: weak, service: s, objective: 90, sli: { source: events } }\nserver:\n  evaluationInterval: 10m\n',
+    );
+    const { code, stdout } = run('validate', file);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/warning: slos\[0\] \(weak\): rule page 14\.4x 1h\/5m can never fire: the highest possible burn rate of a 90% objective is 10/);
+    expect(stdout).toMatch(/warning: slos\[0\] \(weak\): rule page 14\.4x 1h\/5m: its 5m short window is shorter than the 10m evaluation interval/);
+    expect(stdout).not.toMatch(/6x 6h\/30m can never fire/);
+  });
+
   it('refuses an invalid directory (exit 1) listing every problem with file and path', () => {
     writeFileSync(join(dir, 'a.yaml'), 'slos:\n  - { id: dup, service: s, objective: 99, sli: { source: events } }\n');
     writeFileSync(
