@@ -1,4 +1,6 @@
-import { GateOutcome, exitCodeFor, formatOutcome, outcomeOf, parseGateArgs, redact } from './gate-command';
+import { parseGateArgs } from './gate-args';
+import { GateOutcome, outcomeOf } from './gate-client';
+import { exitCodeFor, formatOutcome, redact } from './gate-command';
 
 const allow: GateOutcome = { kind: 'decision', decision: { decision: 'allow', reasons: ['ok'], warnings: [] } };
 const deny: GateOutcome = { kind: 'decision', decision: { decision: 'deny', reasons: ['no'], warnings: [] } };
