@@ -86,6 +86,8 @@ export class RedisPolicyStateRepository implements PolicyStateRepository {
     return value !== null && removed === 1 ? (JSON.parse(value) as T) : null;
   }
   private async range<T>(key: string, limit: number): Promise<T[]> {
+    // LRANGE 0 -1 is the whole list: a limit of 0 must read nothing (as in memory)
+    if (limit <= 0) return [];
     const values = await redisCall('read audit', () => this.redis.lrange(key, 0, limit - 1));
     return values.map((v) => JSON.parse(v) as T);
   }
