@@ -10,5 +10,5 @@ const server = createServer((req, res) => {
   });
 });
 server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${(server.address() as { port: number }).port}\n`);
+  process.stdout.write(`PORT=${(server.address() as { port: number }).port}\n`);
 });

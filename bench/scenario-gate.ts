@@ -18,12 +18,13 @@ function startServer(file: string, args: string[]): Promise<{ child: ChildProces
     let buffer = '';
     let resolved = false;
     child.stdout!.on('data', (chunk: Buffer) => {
-      if (resolved) return; // later lines are the service's logs: discarded
+      if (resolved) return; // the service's log lines: discarded
       buffer += chunk.toString();
-      const line = buffer.split('\n')[0];
-      if (buffer.includes('\n') && /^\d+$/.test(line.trim())) {
+      const match = /^PORT=(\d+)$/m.exec(buffer);
+      if (match) {
         resolved = true;
-        resolve({ child, port: Number(line.trim()) });
+        buffer = '';
+        resolve({ child, port: Number(match[1]) });
       }
     });
     child.on('exit', (code) => {

@@ -39,37 +39,38 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const body = this.toBody(exception);
+    const body = toErrorBody(exception);
     if (body.statusCode >= 500 && body.statusCode !== 503) {
       this.logger.error({ err: exception instanceof Error ? exception.message : String(exception) }, 'request failed');
     }
     if (body.statusCode === 503) reply.header('Retry-After', '5');
     void reply.status(body.statusCode).send(body);
   }
+}
 
-  private toBody(exception: unknown): ErrorBody {
-    if (exception instanceof DomainError) {
-      return errorBody(STATUS_OF[exception.code], exception.message, exception.details);
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const response = exception.getResponse();
-      const failed = healthFailures(response);
-      if (failed) return errorBody(status, `not ready: ${failed.map((d) => d.path).join(', ')}`, failed);
-      const message =
-        typeof response === 'object' && response !== null && 'message' in response
-          ? [(response as { message: unknown }).message].flat().join('; ')
-          : exception.message;
-      return errorBody(status, String(message));
-    }
-    // Fastify's own errors (body too large, bad JSON, bad content type) carry a statusCode.
-    const statusCode = (exception as { statusCode?: unknown })?.statusCode;
-    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-      const message = statusCode === 413 ? 'request body exceeds 5 MiB' : (exception as Error).message;
-      return errorBody(statusCode, message);
-    }
-    return errorBody(500, 'internal error');
+/** The SPEC §5 error body (and status) of any exception: domain errors, HTTP errors, Fastify's own. */
+export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof DomainError) {
+    return errorBody(STATUS_OF[exception.code], exception.message, exception.details);
   }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const failed = healthFailures(response);
+    if (failed) return errorBody(status, `not ready: ${failed.map((d) => d.path).join(', ')}`, failed);
+    const message =
+      typeof response === 'object' && response !== null && 'message' in response
+        ? [(response as { message: unknown }).message].flat().join('; ')
+        : exception.message;
+    return errorBody(status, String(message));
+  }
+  // Fastify's own errors (body too large, bad JSON, bad content type) carry a statusCode.
+  const statusCode = (exception as { statusCode?: unknown })?.statusCode;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    const message = statusCode === 413 ? 'request body exceeds 5 MiB' : (exception as Error).message;
+    return errorBody(statusCode, message);
+  }
+  return errorBody(500, 'internal error');
 }
 
 /** Terminus' failure body (`{status: 'error', error: {name: {status, message}}}`) as details. */

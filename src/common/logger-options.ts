@@ -7,6 +7,9 @@ import type { Params } from 'nestjs-pino';
  */
 export function loggerOptions(level: string): Params {
   return {
+    // No per-request middleware: it builds a child logger per request (a third of the gate's
+    // throughput) and request lines are off anyway. Services log with their own context.
+    forRoutes: [],
     pinoHttp: {
       level,
       autoLogging: false,

@@ -10,6 +10,7 @@ export type ConfigListener = (next: AppConfig, previous: AppConfig) => void | Pr
 export class ConfigHolder {
   private config: AppConfig;
   private slosById: Map<string, SloConfig>;
+  private slosByService: Map<string, SloConfig[]>;
   private readonly listeners: ConfigListener[] = [];
 
   constructor(
@@ -19,6 +20,7 @@ export class ConfigHolder {
   ) {
     this.config = initial;
     this.slosById = indexSlos(initial);
+    this.slosByService = groupByService(initial);
   }
 
   get current(): AppConfig {
@@ -29,6 +31,11 @@ export class ConfigHolder {
     return this.slosById.get(id);
   }
 
+  /** the SLOs of a service, in config order; empty for an unknown service */
+  slosOfService(service: string): readonly SloConfig[] {
+    return this.slosByService.get(service) ?? [];
+  }
+
   onReplace(listener: ConfigListener): void {
     this.listeners.push(listener);
   }
@@ -37,10 +44,21 @@ export class ConfigHolder {
     const previous = this.config;
     this.config = next;
     this.slosById = indexSlos(next);
+    this.slosByService = groupByService(next);
     for (const listener of this.listeners) await listener(next, previous);
   }
 }
 
 function indexSlos(config: AppConfig): Map<string, SloConfig> {
   return new Map(config.slos.map((slo) => [slo.id, slo]));
+}
+
+function groupByService(config: AppConfig): Map<string, SloConfig[]> {
+  const groups = new Map<string, SloConfig[]>();
+  for (const slo of config.slos) {
+    const group = groups.get(slo.service);
+    if (group) group.push(slo);
+    else groups.set(slo.service, [slo]);
+  }
+  return groups;
 }

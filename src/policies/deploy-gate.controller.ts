@@ -1,28 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { TokenName } from '../auth/token-name.decorator';
-import { parseInput, queryInt } from '../common/parse-input';
-import { CHANGE_TYPES } from './domain/gate-matrix';
+import { parseInput } from '../common/parse-input';
+import { decisionsQuerySchema, gateRequestSchema } from './gate-request';
 import { DeployGateService } from './deploy-gate.service';
 import { DecisionListDto, GateRequestDto, GateResponseDto } from './dto/policy.dto';
 import { Inject } from '@nestjs/common';
 import { POLICY_STATE, PolicyStateRepository } from './policy-state';
-
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-const gateRequest = z
-  .object({
-    service: text(128),
-    changeType: z.enum(CHANGE_TYPES).default('feature'),
-    version: text(128).optional(),
-    environment: text(128).optional(),
-    requestedBy: text(256).optional(),
-  })
-  .strict();
-
-const decisionsQuery = z.object({ service: text(128).optional(), limit: queryInt(1, 1000).optional() }).strict();
 
 @ApiTags('deploy gate')
 @ApiBearerAuth()
@@ -40,7 +25,7 @@ export class DeployGateController {
   @ApiBody({ type: GateRequestDto })
   @ApiOkResponse({ type: GateResponseDto })
   decide(@Body() body: unknown, @TokenName() token: string) {
-    return this.gate.decide(parseInput(gateRequest, body), token);
+    return this.gate.decide(parseInput(gateRequestSchema, body), token);
   }
 
   @Get('decisions')
@@ -50,7 +35,7 @@ export class DeployGateController {
   @ApiQuery({ name: 'limit', required: false, description: 'default 50, at most 1000' })
   @ApiOkResponse({ type: DecisionListDto })
   async decisions(@Query() query: unknown) {
-    const q = parseInput(decisionsQuery, query, 'invalid query');
+    const q = parseInput(decisionsQuerySchema, query, 'invalid query');
     return { decisions: await this.state.listDecisions({ service: q.service, limit: q.limit ?? 50 }) };
   }
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ConfigHolder } from '../config/config-holder';
-import type { SloConfig } from '../config/app-config';
 import { CLOCK, Clock } from '../common/clock';
 import { NotFoundError } from '../common/domain-error';
 import { SloQueryService } from '../slo/slo-query.service';
@@ -143,7 +142,7 @@ export class DeployGateService {
 
   private async evaluate(service: string, changeType: ChangeType, nowMs: number) {
     const config = this.config.current;
-    const slos: SloConfig[] = config.slos.filter((slo) => slo.service === service);
+    const slos = this.config.slosOfService(service);
     if (slos.length === 0) throw new NotFoundError(`unknown service "${service}"`);
     const [budgets, freezes, overrides] = await Promise.all([
       this.budgets.budgets(slos),

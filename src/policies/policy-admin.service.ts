@@ -118,7 +118,7 @@ export class PolicyAdminService {
   }
 
   private serviceExists(service: string): boolean {
-    return this.config.current.slos.some((slo) => slo.service === service);
+    return this.config.slosOfService(service).length > 0;
   }
 
   private async audit(action: AdminAuditEntry['action'], actor: string, id: string, service: string, details: Record<string, unknown>) {

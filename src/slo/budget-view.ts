@@ -22,6 +22,18 @@ export interface BudgetObject {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
+const labelsCache = new WeakMap<SloConfig, string[]>();
+
+/** The SLO's `burnRates` keys (rule windows as written, plus 1h), computed once per config object. */
+function burnRateLabels(slo: SloConfig): string[] {
+  let labels = labelsCache.get(slo);
+  if (!labels) {
+    labels = windowsInUse(slo.alerting.rules);
+    labelsCache.set(slo, labels);
+  }
+  return labels;
+}
+
 /** Derives the budget object from the latest record at read time (only the zone's staleness moves). */
 export function toBudgetObject(slo: SloConfig, record: SloEvaluationRecord | null, config: AppConfig, nowMs: number): BudgetObject {
   const numbers = record?.numbers ?? null;
@@ -36,7 +48,7 @@ export function toBudgetObject(slo: SloConfig, record: SloEvaluationRecord | nul
     thresholds: config.policy.zones,
   });
   const burnRates: Record<string, number | null> = {};
-  for (const label of windowsInUse(slo.alerting.rules)) burnRates[label] = numbers?.burnRates[label] ?? null;
+  for (const label of burnRateLabels(slo)) burnRates[label] = numbers?.burnRates[label] ?? null;
   return {
     slo: slo.id,
     service: slo.service,

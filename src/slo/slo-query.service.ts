@@ -92,7 +92,7 @@ export class SloQueryService {
   }
 
   /** Budget objects of these SLOs from their latest evaluations (zone staleness applied now). */
-  async budgets(slos: SloConfig[]): Promise<BudgetObject[]> {
+  async budgets(slos: readonly SloConfig[]): Promise<BudgetObject[]> {
     const config = this.config.current;
     const records = await this.evaluations.getMany(slos.map((slo) => slo.id));
     const now = this.clock.now();

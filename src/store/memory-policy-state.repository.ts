@@ -7,26 +7,25 @@ import {
   Override,
   PolicyStateRepository,
 } from '../policies/policy-state';
+import { CappedList } from './capped-list';
 
-/** Newest-first list capped at `limit` entries. */
-function pushCapped<T>(list: T[], item: T, limit: number): void {
-  list.unshift(structuredClone(item));
-  if (list.length > limit) list.length = limit;
-}
-
+/**
+ * Policy state in process. Entries are copied and frozen once when stored and handed out as they
+ * are: the gate appends a decision per request, so no per-read copies.
+ */
 export class MemoryPolicyStateRepository implements PolicyStateRepository {
   private readonly freezes = new Map<string, Freeze>();
   private readonly overrides = new Map<string, Override>();
-  private readonly decisions: DecisionRecord[] = [];
-  private readonly decisionsByService = new Map<string, DecisionRecord[]>();
-  private readonly adminChanges: AdminAuditEntry[] = [];
-  private readonly deploys = new Map<string, DeployRecord[]>();
+  private readonly decisions = new CappedList<DecisionRecord>(AUDIT_LIMITS.decisions);
+  private readonly decisionsByService = new Map<string, CappedList<DecisionRecord>>();
+  private readonly adminChanges = new CappedList<AdminAuditEntry>(AUDIT_LIMITS.adminChanges);
+  private readonly deploys = new Map<string, CappedList<DeployRecord>>();
 
   async saveFreeze(freeze: Freeze): Promise<void> {
-    this.freezes.set(freeze.id, structuredClone(freeze));
+    this.freezes.set(freeze.id, frozenCopy(freeze));
   }
   async listFreezes(): Promise<Freeze[]> {
-    return [...this.freezes.values()].map((f) => structuredClone(f));
+    return [...this.freezes.values()];
   }
   async deleteFreeze(id: string): Promise<Freeze | null> {
     const found = this.freezes.get(id) ?? null;
@@ -34,10 +33,10 @@ export class MemoryPolicyStateRepository implements PolicyStateRepository {
     return found;
   }
   async saveOverride(override: Override): Promise<void> {
-    this.overrides.set(override.id, structuredClone(override));
+    this.overrides.set(override.id, frozenCopy(override));
   }
   async listOverrides(): Promise<Override[]> {
-    return [...this.overrides.values()].map((o) => structuredClone(o));
+    return [...this.overrides.values()];
   }
   async deleteOverride(id: string): Promise<Override | null> {
     const found = this.overrides.get(id) ?? null;
@@ -45,27 +44,43 @@ export class MemoryPolicyStateRepository implements PolicyStateRepository {
     return found;
   }
   async appendDecision(decision: DecisionRecord): Promise<void> {
-    pushCapped(this.decisions, decision, AUDIT_LIMITS.decisions);
-    let own = this.decisionsByService.get(decision.service);
-    if (!own) this.decisionsByService.set(decision.service, (own = []));
-    pushCapped(own, decision, AUDIT_LIMITS.decisionsPerService);
+    const stored = frozenCopy(decision);
+    this.decisions.push(stored);
+    listFor(this.decisionsByService, decision.service, AUDIT_LIMITS.decisionsPerService).push(stored);
   }
   async listDecisions(query: { service?: string; limit: number }): Promise<DecisionRecord[]> {
-    const source = query.service === undefined ? this.decisions : (this.decisionsByService.get(query.service) ?? []);
-    return source.slice(0, query.limit).map((d) => structuredClone(d));
+    const source = query.service === undefined ? this.decisions : this.decisionsByService.get(query.service);
+    return source?.newest(query.limit) ?? [];
   }
   async appendAdminChange(entry: AdminAuditEntry): Promise<void> {
-    pushCapped(this.adminChanges, entry, AUDIT_LIMITS.adminChanges);
+    this.adminChanges.push(frozenCopy(entry));
   }
   async listAdminChanges(limit: number): Promise<AdminAuditEntry[]> {
-    return this.adminChanges.slice(0, limit).map((e) => structuredClone(e));
+    return this.adminChanges.newest(limit);
   }
   async recordDeploy(deploy: DeployRecord): Promise<void> {
-    let own = this.deploys.get(deploy.service);
-    if (!own) this.deploys.set(deploy.service, (own = []));
-    pushCapped(own, deploy, AUDIT_LIMITS.deploysPerService);
+    listFor(this.deploys, deploy.service, AUDIT_LIMITS.deploysPerService).push(frozenCopy(deploy));
   }
   async listDeploys(service: string, limit: number): Promise<DeployRecord[]> {
-    return (this.deploys.get(service) ?? []).slice(0, limit).map((d) => structuredClone(d));
+    return this.deploys.get(service)?.newest(limit) ?? [];
   }
+}
+
+function listFor<T>(lists: Map<string, CappedList<T>>, key: string, limit: number): CappedList<T> {
+  let list = lists.get(key);
+  if (!list) lists.set(key, (list = new CappedList<T>(limit)));
+  return list;
+}
+
+/** A deep copy, deeply frozen (JSON data only): what was audited cannot change afterwards. */
+function frozenCopy<T>(value: T): T {
+  return deepFreeze(JSON.parse(JSON.stringify(value)) as T);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

@@ -227,7 +227,7 @@ describe.each<Kind>(['memory', 'redis'])('policy state contract (%s)', (kind) =>
     expect(await repo.listOverrides()).toHaveLength(1);
   });
 
-  it('keeps copies: changing an object after saving it, or a listed one, changes nothing stored', async () => {
+  it('keeps copies: changing an object after saving it, or a listed one, changes nothing stored (listed ones may be frozen)', async () => {
     const f = freeze(1);
     const o = override(1);
     const d = decision(1);
@@ -237,8 +237,19 @@ describe.each<Kind>(['memory', 'redis'])('policy state contract (%s)', (kind) =>
     f.reason = 'mutated';
     o.expiresAt = iso(999_999_999);
     d.reasons.push('mutated');
-    (await repo.listFreezes())[0].service = 'mutated';
-    (await repo.listDecisions({ limit: 1 }))[0].slos[0].remaining = -1;
+    // A listed entry is either a copy or frozen (memory hands out frozen entries, no copy per read):
+    // trying to change it must not change what is stored.
+    const attempt = (change: () => void) => {
+      try {
+        change();
+      } catch (error) {
+        expect(error).toBeInstanceOf(TypeError);
+      }
+    };
+    const listedFreeze = (await repo.listFreezes())[0];
+    attempt(() => (listedFreeze.service = 'mutated'));
+    const listedDecision = (await repo.listDecisions({ limit: 1 }))[0];
+    attempt(() => (listedDecision.slos[0].remaining = -1));
     expect(await repo.listFreezes()).toEqual([freeze(1)]);
     expect(await repo.listOverrides()).toEqual([override(1)]);
     expect(await repo.listDecisions({ limit: 10 })).toEqual([decision(1)]);
