@@ -4,7 +4,8 @@ class PlainSummaryReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
     const line = `${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`;
-    process.stdout.write(`\n${line}\n`);
+    // at exit, so it comes after jest's own summary lines
+    process.once('exit', () => process.stdout.write(`${line}\n`));
   }
 }
 module.exports = PlainSummaryReporter;
