@@ -3,7 +3,6 @@ import type { Redis } from 'ioredis';
 /** Whether shared state can be read right now (always, in memory mode). */
 export interface StateHealth {
   readonly mode: 'memory' | 'redis';
-  available(): boolean;
   /** a round trip to the store; rejects when it does not answer */
   ping(): Promise<void>;
 }
@@ -12,14 +11,12 @@ export const STATE_HEALTH = Symbol('STATE_HEALTH');
 
 export const memoryStateHealth: StateHealth = {
   mode: 'memory',
-  available: () => true,
   ping: async () => undefined,
 };
 
 export function redisStateHealth(redis: Redis): StateHealth {
   return {
     mode: 'redis',
-    available: () => redis.status === 'ready',
     ping: async () => {
       await redis.ping();
     },
