@@ -1,6 +1,6 @@
 import { EVENT_STORE, EventStore } from '../src/sources/events/event-store';
 import { EvaluationService } from '../src/slo/evaluation.service';
-import { startBenchApp } from './bench-app';
+import { startBenchApp, runMain } from './bench-app';
 
 /**
  * The service for the gate figure: 1,000 events SLOs over 100 services, evaluated once, listening
@@ -19,7 +19,4 @@ async function main(): Promise<void> {
   process.stdout.write(`PORT=${(app.getHttpServer().address() as { port: number }).port}\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runMain(main);

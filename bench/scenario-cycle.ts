@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { startRedis } from '../test/helpers/redis-server';
 import { EvaluationService } from '../src/slo/evaluation.service';
-import { fillDayOfMinutes, median, startBenchApp } from './bench-app';
+import { fillDayOfMinutes, median, startBenchApp, runMain } from './bench-app';
 
 /**
  * One evaluation cycle over 10,000 events SLOs with default rules and a day of minute-by-minute
@@ -38,7 +38,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runMain(main);

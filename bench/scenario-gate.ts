@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { startRedis } from '../test/helpers/redis-server';
-import { BENCH_TOKEN } from './bench-app';
+import { BENCH_TOKEN, runMain } from './bench-app';
 
 /**
  * Deploy-gate decisions with 50 connections, side by side with a bare node:http server answering a
@@ -69,7 +69,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runMain(main);

@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { startRedis } from '../test/helpers/redis-server';
-import { BENCH_TOKEN, startBenchApp } from './bench-app';
+import { BENCH_TOKEN, startBenchApp, runMain } from './bench-app';
 
 /**
  * Event ingest through POST /v1/events in batches of 1,000 (events spread over 100 SLOs), over a
@@ -35,7 +35,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runMain(main);
