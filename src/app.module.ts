@@ -11,6 +11,7 @@ import { StoreModule } from './store/store.module';
 import { SloModule } from './slo/slo.module';
 import { EvaluationSchedulerModule } from './slo/evaluation-scheduler.module';
 import { PoliciesModule } from './policies/policies.module';
+import { SilencesModule } from './alerts/silences/silences.module';
 import { SourcesModule } from './sources/sources.module';
 import { HealthModule } from './health/health.module';
 import { WebModule } from './web/web.module';
@@ -36,6 +37,7 @@ export class AppModule {
         StoreModule.forRoot(),
         SloModule,
         PoliciesModule,
+        SilencesModule,
         ...(scheduler ? [EvaluationSchedulerModule] : []),
         SourcesModule,
         HealthModule,

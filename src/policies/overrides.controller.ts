@@ -55,7 +55,7 @@ export class OverridesController {
 
   @Get('audit')
   @RequireScope('read')
-  @ApiOperation({ summary: 'Changes to freezes and overrides, newest first (kept: the last 10,000)' })
+  @ApiOperation({ summary: 'Changes to freezes, overrides and silences, newest first (kept: the last 10,000)' })
   @ApiQuery({ name: 'limit', required: false, description: 'default 100, at most 1000' })
   @ApiOkResponse({ type: AdminChangeListDto })
   async audit(@Query() query: unknown) {

@@ -23,6 +23,20 @@ export interface Override {
   createdAt: string;
 }
 
+/**
+ * Mutes notifications (not evaluation) of one SLO, or of every SLO of a service, until `until`.
+ * Exactly one of `slo` / `service` is set.
+ */
+export interface Silence {
+  id: string;
+  slo: string | null;
+  service: string | null;
+  until: string;
+  reason: string;
+  createdBy: string;
+  createdAt: string;
+}
+
 /** One deploy-gate decision, as written to the audit log. */
 export interface DecisionRecord {
   decisionId: string;
@@ -43,11 +57,11 @@ export interface DecisionRecord {
   freezeIds: string[];
 }
 
-/** A change to freezes or overrides, as written to the audit log. */
+/** A change to freezes, overrides or silences, as written to the audit log. */
 export interface AdminAuditEntry {
   at: string;
   actor: string;
-  action: 'freeze.create' | 'freeze.delete' | 'override.create' | 'override.delete';
+  action: 'freeze.create' | 'freeze.delete' | 'override.create' | 'override.delete' | 'silence.create' | 'silence.delete';
   id: string;
   service: string;
   details: Record<string, unknown>;
@@ -80,6 +94,9 @@ export interface PolicyStateRepository {
   saveOverride(override: Override): Promise<void>;
   listOverrides(): Promise<Override[]>;
   deleteOverride(id: string): Promise<Override | null>;
+  saveSilence(silence: Silence): Promise<void>;
+  listSilences(): Promise<Silence[]>;
+  deleteSilence(id: string): Promise<Silence | null>;
   appendDecision(decision: DecisionRecord): Promise<void>;
   /** newest first */
   listDecisions(query: { service?: string; limit: number }): Promise<DecisionRecord[]>;

@@ -6,6 +6,7 @@ import {
   Freeze,
   Override,
   PolicyStateRepository,
+  Silence,
 } from '../policies/policy-state';
 import { CappedList } from './capped-list';
 
@@ -16,6 +17,7 @@ import { CappedList } from './capped-list';
 export class MemoryPolicyStateRepository implements PolicyStateRepository {
   private readonly freezes = new Map<string, Freeze>();
   private readonly overrides = new Map<string, Override>();
+  private readonly silences = new Map<string, Silence>();
   private readonly decisions = new CappedList<DecisionRecord>(AUDIT_LIMITS.decisions);
   private readonly decisionsByService = new Map<string, CappedList<DecisionRecord>>();
   private readonly adminChanges = new CappedList<AdminAuditEntry>(AUDIT_LIMITS.adminChanges);
@@ -41,6 +43,17 @@ export class MemoryPolicyStateRepository implements PolicyStateRepository {
   async deleteOverride(id: string): Promise<Override | null> {
     const found = this.overrides.get(id) ?? null;
     this.overrides.delete(id);
+    return found;
+  }
+  async saveSilence(silence: Silence): Promise<void> {
+    this.silences.set(silence.id, frozenCopy(silence));
+  }
+  async listSilences(): Promise<Silence[]> {
+    return [...this.silences.values()];
+  }
+  async deleteSilence(id: string): Promise<Silence | null> {
+    const found = this.silences.get(id) ?? null;
+    this.silences.delete(id);
     return found;
   }
   async appendDecision(decision: DecisionRecord): Promise<void> {

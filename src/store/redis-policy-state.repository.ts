@@ -7,11 +7,12 @@ import {
   Freeze,
   Override,
   PolicyStateRepository,
+  Silence,
 } from '../policies/policy-state';
 import { redisCall } from './redis-call';
 
 /**
- * Freezes and overrides in hashes (id → JSON); decisions, admin changes and deploys in capped
+ * Freezes, overrides and silences in hashes (id → JSON); decisions, admin changes and deploys in capped
  * lists, newest first (LPUSH + LTRIM in one MULTI).
  */
 export class RedisPolicyStateRepository implements PolicyStateRepository {
@@ -41,6 +42,15 @@ export class RedisPolicyStateRepository implements PolicyStateRepository {
   }
   deleteOverride(id: string): Promise<Override | null> {
     return this.remove<Override>('overrides', id);
+  }
+  saveSilence(silence: Silence): Promise<void> {
+    return this.put('silences', silence.id, silence);
+  }
+  listSilences(): Promise<Silence[]> {
+    return this.all<Silence>('silences');
+  }
+  deleteSilence(id: string): Promise<Silence | null> {
+    return this.remove<Silence>('silences', id);
   }
 
   async appendDecision(decision: DecisionRecord): Promise<void> {

@@ -8,6 +8,7 @@ import {
   Freeze,
   Override,
   PolicyStateRepository,
+  Silence,
 } from '../../src/policies/policy-state';
 import { MemoryPolicyStateRepository } from '../../src/store/memory-policy-state.repository';
 import { RedisPolicyStateRepository } from '../../src/store/redis-policy-state.repository';
@@ -71,6 +72,19 @@ function override(n: number, service = 'checkout'): Override {
   };
 }
 
+/** odd n: one SLO; even n: a whole service */
+function silence(n: number): Silence {
+  return {
+    id: `silence-${n}`,
+    slo: n % 2 === 1 ? `slo-${n}` : null,
+    service: n % 2 === 0 ? `service-${n}` : null,
+    until: iso(86_400_000 + n),
+    reason: `maintenance ${n}`,
+    createdBy: 'sre',
+    createdAt: iso(n),
+  };
+}
+
 function decision(n: number, service = 'checkout'): DecisionRecord {
   return {
     decisionId: `decision-${n}`,
@@ -94,11 +108,13 @@ function decision(n: number, service = 'checkout'): DecisionRecord {
   };
 }
 
+const ADMIN_ACTIONS: Array<AdminAuditEntry['action']> = ['freeze.create', 'override.delete', 'silence.create', 'silence.delete'];
+
 function adminChange(n: number): AdminAuditEntry {
   return {
     at: iso(n),
     actor: 'sre',
-    action: n % 2 === 0 ? 'freeze.create' : 'override.delete',
+    action: ADMIN_ACTIONS[n % ADMIN_ACTIONS.length],
     id: `thing-${n}`,
     service: 'checkout',
     details: { reason: `why ${n}`, nested: { n, list: [1, 'two', null] } },
@@ -183,6 +199,7 @@ describe.each<Kind>(['memory', 'redis'])('policy state contract (%s)', (kind) =>
   it('starts empty', async () => {
     expect(await repo.listFreezes()).toEqual([]);
     expect(await repo.listOverrides()).toEqual([]);
+    expect(await repo.listSilences()).toEqual([]);
     expect(await repo.listDecisions({ limit: 50 })).toEqual([]);
     expect(await repo.listDecisions({ service: 'checkout', limit: 50 })).toEqual([]);
     expect(await repo.listAdminChanges(50)).toEqual([]);
@@ -227,15 +244,45 @@ describe.each<Kind>(['memory', 'redis'])('policy state contract (%s)', (kind) =>
     expect(await repo.listOverrides()).toHaveLength(1);
   });
 
+  it('saves, lists and deletes silences (nulls kept as null); delete returns what it removed, then null', async () => {
+    await repo.saveSilence(silence(1));
+    await repo.saveSilence(silence(2));
+    await repo.saveSilence(silence(3));
+    expect(byId(await repo.listSilences())).toEqual([silence(1), silence(2), silence(3)]);
+    expect((await repo.listSilences()).find((s) => s.id === 'silence-1')).toMatchObject({ slo: 'slo-1', service: null });
+
+    expect(await repo.deleteSilence('silence-2')).toEqual(silence(2));
+    expect(byId(await repo.listSilences())).toEqual([silence(1), silence(3)]);
+    expect(await repo.deleteSilence('silence-2')).toBeNull();
+    expect(await repo.deleteSilence('no-such-silence')).toBeNull();
+    expect(byId(await repo.listSilences())).toEqual([silence(1), silence(3)]);
+
+    // saving under an existing id replaces it
+    await repo.saveSilence({ ...silence(3), until: iso(172_800_000) });
+    expect(byId(await repo.listSilences())).toEqual([silence(1), { ...silence(3), until: iso(172_800_000) }]);
+    // silences, freezes and overrides are separate: the ids of one are unknown to the others
+    await repo.saveFreeze({ ...freeze(1), id: 'shared-id' });
+    expect(await repo.deleteSilence('shared-id')).toBeNull();
+    expect(await repo.deleteFreeze('silence-1')).toBeNull();
+    expect(await repo.deleteOverride('silence-1')).toBeNull();
+    expect(await repo.deleteSilence('silence-1')).toEqual(silence(1));
+    expect(await repo.deleteSilence('silence-3')).toEqual({ ...silence(3), until: iso(172_800_000) });
+    expect(await repo.listSilences()).toEqual([]);
+    expect(await repo.listFreezes()).toHaveLength(1);
+  });
+
   it('keeps copies: changing an object after saving it, or a listed one, changes nothing stored (listed ones may be frozen)', async () => {
     const f = freeze(1);
     const o = override(1);
+    const s = silence(1);
     const d = decision(1);
     await repo.saveFreeze(f);
     await repo.saveOverride(o);
+    await repo.saveSilence(s);
     await repo.appendDecision(d);
     f.reason = 'mutated';
     o.expiresAt = iso(999_999_999);
+    s.until = iso(999_999_999);
     d.reasons.push('mutated');
     // A listed entry is either a copy or frozen (memory hands out frozen entries, no copy per read):
     // trying to change it must not change what is stored.
@@ -248,10 +295,13 @@ describe.each<Kind>(['memory', 'redis'])('policy state contract (%s)', (kind) =>
     };
     const listedFreeze = (await repo.listFreezes())[0];
     attempt(() => (listedFreeze.service = 'mutated'));
+    const listedSilence = (await repo.listSilences())[0];
+    attempt(() => (listedSilence.slo = 'mutated'));
     const listedDecision = (await repo.listDecisions({ limit: 1 }))[0];
     attempt(() => (listedDecision.slos[0].remaining = -1));
     expect(await repo.listFreezes()).toEqual([freeze(1)]);
     expect(await repo.listOverrides()).toEqual([override(1)]);
+    expect(await repo.listSilences()).toEqual([silence(1)]);
     expect(await repo.listDecisions({ limit: 10 })).toEqual([decision(1)]);
   });
 
@@ -357,6 +407,8 @@ describe('RedisPolicyStateRepository only', () => {
     const first = new RedisPolicyStateRepository(firstClient, prefix);
     await first.saveFreeze(freeze(1));
     await first.saveOverride(override(1));
+    await first.saveSilence(silence(1));
+    await first.saveSilence(silence(2));
     await first.appendDecision(decision(1));
     await first.appendDecision(decision(2, 'search'));
     await first.appendAdminChange(adminChange(1));
@@ -366,6 +418,8 @@ describe('RedisPolicyStateRepository only', () => {
     const second = new RedisPolicyStateRepository(await connect(redis.url), prefix);
     expect(await second.listFreezes()).toEqual([freeze(1)]);
     expect(await second.listOverrides()).toEqual([override(1)]);
+    expect(byId(await second.listSilences())).toEqual([silence(1), silence(2)]);
+    expect(await second.deleteSilence('silence-2')).toEqual(silence(2));
     expect(await second.listDecisions({ limit: 10 })).toEqual([decision(2, 'search'), decision(1)]);
     expect(await second.listDecisions({ service: 'search', limit: 10 })).toEqual([decision(2, 'search')]);
     expect(await second.listAdminChanges(10)).toEqual([adminChange(1)]);
@@ -375,6 +429,8 @@ describe('RedisPolicyStateRepository only', () => {
     // another prefix is another deployment: it sees nothing
     const other = new RedisPolicyStateRepository(await connect(redis.url), newPrefix());
     expect(await other.listOverrides()).toEqual([]);
+    expect(await other.listSilences()).toEqual([]);
+    expect(await other.deleteSilence('silence-1')).toBeNull();
     expect(await other.listDecisions({ limit: 10 })).toEqual([]);
   });
 
@@ -384,11 +440,13 @@ describe('RedisPolicyStateRepository only', () => {
     const repo = new RedisPolicyStateRepository(client, prefix);
     await repo.saveFreeze(freeze(1));
     await repo.saveOverride(override(1));
+    await repo.saveSilence(silence(1));
     await repo.appendDecision(decision(1));
     await repo.appendAdminChange(adminChange(1));
     await repo.recordDeploy(deploy(1));
     const keys = await client.keys(`*${prefix.slice(0, -1)}*`);
-    expect(keys.length).toBeGreaterThanOrEqual(5);
+    expect(keys.length).toBeGreaterThanOrEqual(6);
+    expect(keys).toContain(`${prefix}policy:silences`);
     for (const key of keys) expect(key.startsWith(prefix)).toBe(true);
   });
 
@@ -409,6 +467,9 @@ describe('RedisPolicyStateRepository only', () => {
         ['saveOverride', () => repo.saveOverride(override(1))],
         ['listOverrides', () => repo.listOverrides()],
         ['deleteOverride', () => repo.deleteOverride('override-1')],
+        ['saveSilence', () => repo.saveSilence(silence(1))],
+        ['listSilences', () => repo.listSilences()],
+        ['deleteSilence', () => repo.deleteSilence('silence-1')],
         ['appendDecision', () => repo.appendDecision(decision(2))],
         ['listDecisions', () => repo.listDecisions({ limit: 10 })],
         ['listDecisions(service)', () => repo.listDecisions({ service: 'checkout', limit: 10 })],

@@ -87,7 +87,8 @@ export class OverrideListDto {
 export class AdminChangeDto {
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty() actor!: string;
-  @ApiProperty({ enum: ['freeze.create', 'freeze.delete', 'override.create', 'override.delete'] }) action!: string;
+  @ApiProperty({ enum: ['freeze.create', 'freeze.delete', 'override.create', 'override.delete', 'silence.create', 'silence.delete'] })
+  action!: string;
   @ApiProperty() id!: string;
   @ApiProperty() service!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
