@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import axios, { AxiosInstance } from 'axios';
 import { ConfigHolder } from '../config/config-holder';
 import type { NotifierConfig } from '../config/app-config';
+import { PAGERDUTY_DEFAULT_EVENTS_URL } from '../notifiers/drivers/pagerduty-event';
 import type { DecisionRecord, Override } from './policy-state';
 
-export const PAGERDUTY_DEFAULT_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 const ATTEMPTS = 4;
 
 /** The PagerDuty Change Events API v2 body. */

@@ -1,0 +1,144 @@
+import { burnRateMessage, sourceUnavailableMessage } from '../../../test/helpers/notification-messages';
+import type { NotificationMessage } from '../notification';
+import { PAGERDUTY_DEFAULT_EVENTS_URL, PAGERDUTY_EU_EVENTS_URL, pagerDutyEvent } from './pagerduty-event';
+
+const ROUTING_KEY = 'R0UT1NGKEY0123456789012345678901';
+
+/** Every string in `value` with its path, `routing_key` excepted. */
+function strings(value: unknown, path = ''): Array<[string, string]> {
+  if (typeof value === 'string') return [[path, value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${path}[${i}]`));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([k, v]) => (path === '' && k === 'routing_key' ? [] : strings(v, path ? `${path}.${k}` : k)));
+  }
+  return [];
+}
+
+describe('pagerDutyEvent', () => {
+  it('builds the trigger of a burning page (golden)', () => {
+    expect(pagerDutyEvent(burnRateMessage(), ROUTING_KEY)).toEqual({
+      routing_key: ROUTING_KEY,
+      event_action: 'trigger',
+      dedup_key: 'slo-engine/checkout-availability/page',
+      payload: {
+        summary: '[page] checkout-availability: burning error budget at 15.2× over 1h (2% of budget left)',
+        source: 'slo-engine',
+        severity: 'critical',
+        timestamp: '2026-11-21T10:00:00.000Z',
+        component: 'checkout-availability',
+        group: 'checkout',
+        class: 'burn-rate',
+        custom_details: {
+          slo: 'checkout-availability',
+          service: 'checkout',
+          team: 'payments',
+          description: 'Checkout requests succeed',
+          objective: 99.9,
+          window: '30d',
+          severity: 'page',
+          kind: 'burn-rate',
+          rule: { burnRate: 14.4, long: '1h', short: '5m' },
+          burnRates: { '5m': 20.1, '30m': 16.25, '1h': 15.234, '2h': 9.8, '6h': 4.1, '1d': 2.2, '3d': 1.1 },
+          remaining: 0.02,
+          zone: 'freeze',
+          exhaustsAt: '2026-11-21T14:30:00.000Z',
+          since: '2026-11-21T10:00:00.000Z',
+          runbook: 'https://wiki.example/runbooks/checkout',
+        },
+      },
+      links: [
+        { href: 'https://wiki.example/runbooks/checkout', text: 'Runbook' },
+        { href: 'https://slo.example/#/slos/checkout-availability', text: 'Error budget of checkout-availability' },
+      ],
+      client: 'slo-engine',
+      client_url: 'https://slo.example/#/slos/checkout-availability',
+    });
+  });
+
+  it.each<[string, NotificationMessage, 'trigger' | 'resolve', 'critical' | 'warning', string]>([
+    ['page trigger', burnRateMessage(), 'trigger', 'critical', '[page] checkout-availability: burning error budget at 15.2× over 1h (2% of budget left)'],
+    ['page repeat', burnRateMessage({ action: 'repeat' }), 'trigger', 'critical', '[page] checkout-availability: still burning error budget at 15.2× over 1h (2% of budget left)'],
+    [
+      'page resolve',
+      burnRateMessage({ action: 'resolve', remaining: 0.41, burnRates: { '5m': 0.4, '1h': 3 } }),
+      'resolve',
+      'critical',
+      '[page] checkout-availability: resolved, no longer burning error budget at ≥ 14.4× over 1h (41% of budget left)',
+    ],
+    [
+      'ticket trigger, the long window not evaluated',
+      burnRateMessage({ severity: 'ticket', rule: { severity: 'ticket', burnRate: 2, long: '1d', short: '2h' }, burnRates: { '1h': 3.1 } }),
+      'trigger',
+      'warning',
+      '[ticket] checkout-availability: burning error budget at ≥ 2× over 1d (2% of budget left)',
+    ],
+    ['overspent budget', burnRateMessage({ remaining: -0.125 }), 'trigger', 'critical', '[page] checkout-availability: burning error budget at 15.2× over 1h (error budget exhausted, -12.5% left)'],
+    ['never evaluated', burnRateMessage({ remaining: null, burnRates: null }), 'trigger', 'critical', '[page] checkout-availability: burning error budget at ≥ 14.4× over 1h (budget unknown)'],
+    [
+      'source unavailable',
+      sourceUnavailableMessage(),
+      'trigger',
+      'warning',
+      '[ticket] checkout-availability: SLI source unavailable (3 failed evaluations in a row): prometheus: connect ECONNREFUSED 127.0.0.1:9090',
+    ],
+    [
+      'source still unavailable, a multi-line error',
+      sourceUnavailableMessage({ action: 'repeat', lastError: 'HTTP 503\n  upstream down' }),
+      'trigger',
+      'warning',
+      '[ticket] checkout-availability: SLI source still unavailable: HTTP 503 upstream down',
+    ],
+    ['source back', sourceUnavailableMessage({ action: 'resolve' }), 'resolve', 'warning', '[ticket] checkout-availability: resolved, SLI source available again'],
+  ])('%s', (_name, message, action, severity, summary) => {
+    const event = pagerDutyEvent(message, ROUTING_KEY);
+    expect(event.event_action).toBe(action);
+    expect(event.dedup_key).toBe(message.dedupKey);
+    expect(event.payload.severity).toBe(severity);
+    expect(event.payload.summary).toBe(summary);
+    expect(event.payload.class).toBe(message.alertKind);
+  });
+
+  it('puts the last error, and no rule, in the details of a source-unavailable alert', () => {
+    const details = pagerDutyEvent(sourceUnavailableMessage(), ROUTING_KEY).payload.custom_details;
+    expect(details).toMatchObject({ kind: 'source-unavailable', lastError: 'prometheus: connect ECONNREFUSED 127.0.0.1:9090', zone: 'caution' });
+    expect(details).not.toHaveProperty('rule');
+    expect(details).not.toHaveProperty('exhaustsAt');
+  });
+
+  it('leaves out missing fields: no team, description, runbook or budget link', () => {
+    const event = pagerDutyEvent(burnRateMessage({ team: null, description: null, runbook: null, budgetUrl: '' }), ROUTING_KEY);
+    expect(event.links).toEqual([]);
+    expect(event).not.toHaveProperty('client_url');
+    expect(event.payload.custom_details).not.toHaveProperty('team');
+    expect(event.payload.custom_details).not.toHaveProperty('description');
+    expect(event.payload.custom_details).not.toHaveProperty('runbook');
+  });
+
+  it('cuts the summary to 1024 characters', () => {
+    const long = sourceUnavailableMessage({ lastError: `${'x'.repeat(3000)}😀tail` });
+    const summary = pagerDutyEvent(long, ROUTING_KEY).payload.summary;
+    expect(summary).toHaveLength(1024);
+    expect(summary.endsWith('…')).toBe(true);
+    expect(summary.startsWith('[ticket] checkout-availability: SLI source unavailable')).toBe(true);
+    // an emoji at the cut is not split into half a surrogate pair
+    for (const pad of [900, 901]) {
+      const emojiSummary = pagerDutyEvent(sourceUnavailableMessage({ lastError: `${'x'.repeat(pad)}${'😀'.repeat(200)}` }), ROUTING_KEY).payload.summary;
+      expect(emojiSummary.length).toBeLessThanOrEqual(1024);
+      expect(() => encodeURIComponent(emojiSummary)).not.toThrow();
+    }
+  });
+
+  it('puts the routing key in routing_key only', () => {
+    for (const message of [burnRateMessage(), burnRateMessage({ action: 'resolve' }), sourceUnavailableMessage()]) {
+      const event = pagerDutyEvent(message, ROUTING_KEY);
+      expect(event.routing_key).toBe(ROUTING_KEY);
+      for (const [path, value] of strings(event)) expect({ path, leaks: value.includes(ROUTING_KEY) }).toEqual({ path, leaks: false });
+    }
+  });
+
+  it('knows the US and EU endpoints', () => {
+    expect(new URL(PAGERDUTY_DEFAULT_EVENTS_URL).host).toBe('events.pagerduty.com');
+    expect(new URL(PAGERDUTY_EU_EVENTS_URL).host).toBe('events.eu.pagerduty.com');
+    expect(new URL(PAGERDUTY_EU_EVENTS_URL).pathname).toBe('/v2/enqueue');
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * SPEC §6: the PagerDuty Events API v2 body of a notification. Pure, no framework imports.
+ */
+import type { NotificationMessage } from '../notification';
+import { summaryLine, truncate } from './message-format';
+
+export const PAGERDUTY_DEFAULT_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+export const PAGERDUTY_EU_EVENTS_URL = 'https://events.eu.pagerduty.com/v2/enqueue';
+
+/** PagerDuty refuses a longer `payload.summary`. */
+export const PAGERDUTY_SUMMARY_MAX = 1024;
+export const PAGERDUTY_SOURCE = 'slo-engine';
+
+export interface PagerDutyLink {
+  href: string;
+  text: string;
+}
+
+/** The Events API v2 event, as far as slo-engine uses it. */
+export interface PagerDutyEvent {
+  routing_key: string;
+  event_action: 'trigger' | 'resolve';
+  dedup_key: string;
+  payload: {
+    /** at most {@link PAGERDUTY_SUMMARY_MAX} characters */
+    summary: string;
+    source: string;
+    severity: 'critical' | 'warning';
+    /** ISO-8601 */
+    timestamp: string;
+    component?: string;
+    group?: string;
+    class?: string;
+    custom_details: Record<string, unknown>;
+  };
+  links: PagerDutyLink[];
+  client?: string;
+  client_url?: string;
+}
+
+/** What `custom_details` holds: the numbers of the evaluation, without the nulls. */
+function customDetails(message: NotificationMessage): Record<string, unknown> {
+  const { rule } = message;
+  const details: Record<string, unknown> = {
+    slo: message.slo,
+    service: message.service,
+    team: message.team,
+    description: message.description,
+    objective: message.objective,
+    window: message.window,
+    severity: message.severity,
+    kind: message.alertKind,
+    rule: rule && { burnRate: rule.burnRate, long: rule.long, short: rule.short },
+    burnRates: message.burnRates,
+    remaining: message.remaining,
+    zone: message.zone,
+    exhaustsAt: message.exhaustsAt,
+    since: message.since,
+    runbook: message.runbook,
+    lastError: message.alertKind === 'source-unavailable' ? message.lastError : null,
+  };
+  return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== null && value !== undefined));
+}
+
+function links(message: NotificationMessage): PagerDutyLink[] {
+  const result: PagerDutyLink[] = [];
+  if (message.runbook) result.push({ href: message.runbook, text: 'Runbook' });
+  if (message.budgetUrl) result.push({ href: message.budgetUrl, text: `Error budget of ${message.slo}` });
+  return result;
+}
+
+/**
+ * The event for `message`: trigger and repeat are `trigger` (PagerDuty folds a repeat into the open
+ * incident by `dedup_key`), resolve is `resolve`; page is `critical`, ticket is `warning`.
+ */
+export function pagerDutyEvent(message: NotificationMessage, routingKey: string): PagerDutyEvent {
+  const event: PagerDutyEvent = {
+    routing_key: routingKey,
+    event_action: message.action === 'resolve' ? 'resolve' : 'trigger',
+    dedup_key: message.dedupKey,
+    payload: {
+      summary: truncate(summaryLine(message), PAGERDUTY_SUMMARY_MAX),
+      source: PAGERDUTY_SOURCE,
+      severity: message.severity === 'page' ? 'critical' : 'warning',
+      timestamp: message.at,
+      component: message.slo,
+      group: message.service,
+      class: message.alertKind,
+      custom_details: customDetails(message),
+    },
+    links: links(message),
+    client: PAGERDUTY_SOURCE,
+  };
+  if (message.budgetUrl) event.client_url = message.budgetUrl;
+  return event;
+}

@@ -1,0 +1,50 @@
+import axios, { AxiosInstance } from 'axios';
+import type { DeliveryResult } from '../notification';
+import { outcomeForStatus, transportFailure, urlSecrets } from './delivery-outcome';
+import type { PagerDutyEvent } from './pagerduty-event';
+
+export interface PagerDutyEventsClientOptions {
+  /** request timeout, ms (default 10 s; tests shorten it) */
+  timeoutMs?: number;
+}
+
+/** PagerDuty's error body: `{"status": "invalid event", "message": "...", "errors": ["..."]}`. */
+function errorDetail(data: unknown): string | undefined {
+  if (typeof data === 'string') return data.slice(0, 200) || undefined;
+  if (data === null || typeof data !== 'object') return undefined;
+  const { message, errors } = data as { message?: unknown; errors?: unknown };
+  const parts = [
+    typeof message === 'string' ? message : undefined,
+    Array.isArray(errors) ? errors.filter((e): e is string => typeof e === 'string').join('; ') : undefined,
+  ].filter((p): p is string => Boolean(p));
+  return parts.length > 0 ? parts.join(': ') : undefined;
+}
+
+/**
+ * Sends Events API v2 events (SPEC §6): 2xx (202) delivered; 429, 5xx, network errors and
+ * timeouts retried, with `Retry-After` when PagerDuty gives one; 400 and other 4xx failed. One
+ * attempt per call: the outbox retries. Redirects are not followed (the routing key goes to the
+ * configured host only). Reasons hold no URL and no routing key.
+ */
+export class PagerDutyEventsClient {
+  private readonly http: AxiosInstance;
+
+  constructor(options: PagerDutyEventsClientOptions = {}) {
+    this.http = axios.create({ timeout: options.timeoutMs ?? 10_000, validateStatus: () => true, maxRedirects: 0 });
+  }
+
+  async send(url: string, event: PagerDutyEvent): Promise<DeliveryResult> {
+    const secrets = [event.routing_key, ...urlSecrets(url)];
+    try {
+      const response = await this.http.post<unknown>(url, event, { headers: { 'Content-Type': 'application/json' } });
+      const retryAfter: unknown = response.headers['retry-after'];
+      return outcomeForStatus(response.status, {
+        retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+        detail: response.status >= 400 && response.status < 500 ? errorDetail(response.data) : undefined,
+        secrets,
+      });
+    } catch (error) {
+      return transportFailure(error, secrets);
+    }
+  }
+}
