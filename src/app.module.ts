@@ -12,6 +12,7 @@ import { SloModule } from './slo/slo.module';
 import { EvaluationSchedulerModule } from './slo/evaluation-scheduler.module';
 import { PoliciesModule } from './policies/policies.module';
 import { SilencesModule } from './alerts/silences/silences.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { SourcesModule } from './sources/sources.module';
 import { HealthModule } from './health/health.module';
 import { WebModule } from './web/web.module';
@@ -38,6 +39,7 @@ export class AppModule {
         SloModule,
         PoliciesModule,
         SilencesModule,
+        AlertsModule,
         ...(scheduler ? [EvaluationSchedulerModule] : []),
         SourcesModule,
         HealthModule,

@@ -87,6 +87,8 @@ export interface ServerConfig {
   evaluationIntervalMs: number;
   logLevel: string;
   corsOrigins: string[];
+  /** base URL for links in notifications (budget page), no trailing slash */
+  externalUrl: string;
   redis?: { sentinel?: RedisSentinelConfig; cluster?: RedisClusterConfig };
 }
 

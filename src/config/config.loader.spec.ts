@@ -62,6 +62,7 @@ describe('loadConfig: defaults and normalisation', () => {
       evaluationIntervalMs: 30_000,
       logLevel: 'info',
       corsOrigins: [],
+      externalUrl: 'http://localhost:8080',
     });
     expect(config.policy).toEqual({ zones: { caution: 0.5, freeze: 0.25 }, onUnknown: 'deny', onNoData: 'unknown' });
     expect(config.auth).toEqual({ publicRead: false, tokens: [] });
@@ -198,6 +199,7 @@ describe('loadConfig: environment precedence (SPEC §2)', () => {
       REDIS_PREFIX: 'test-1:',
       EVALUATION_INTERVAL: '5s',
       LOG_LEVEL: 'warn',
+      EXTERNAL_URL: 'https://slo.example/',
       CONFIG_FILE: '/does/not/matter.yaml',
     };
     expect(loadConfig({ path: file(), env }).server).toMatchObject({
@@ -208,6 +210,7 @@ describe('loadConfig: environment precedence (SPEC §2)', () => {
       evaluationInterval: '5s',
       evaluationIntervalMs: 5_000,
       logLevel: 'warn',
+      externalUrl: 'https://slo.example', // trailing slash dropped: links append their path
     });
   });
 

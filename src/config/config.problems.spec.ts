@@ -105,6 +105,8 @@ describe('config problems name the file, the path and what is wrong', () => {
     ['EVALUATION_INTERVAL', 'often'],
     ['LOG_LEVEL', 'verbose'],
     ['REDIS_URL', 'http://localhost:6379'],
+    ['EXTERNAL_URL', 'ftp://slo.example'],
+    ['EXTERNAL_URL', 'slo.example'],
   ])('a bad environment value %s=%p', (name, value) => {
     const file = tempFile(`slos:\n${sloYaml('a')}`);
     expect(problemsOf({ path: file, env: { [name]: value } })).toEqual([

@@ -262,6 +262,12 @@ export const ServerSchema = z
     evaluationInterval: durationSchema.optional().describe('env EVALUATION_INTERVAL wins, default 30s'),
     logLevel: z.enum(LOG_LEVELS).optional().describe('env LOG_LEVEL wins, default info'),
     corsOrigins: z.array(nonEmpty()).optional().describe('CORS off unless origins are listed'),
+    externalUrl: z
+      .string()
+      .url('must be an http:// or https:// URL')
+      .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
+      .optional()
+      .describe('base URL people reach the service at, for links in notifications (env EXTERNAL_URL wins), default http://localhost:PORT'),
     redis: z
       .object({
         sentinel: z

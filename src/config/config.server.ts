@@ -22,6 +22,7 @@ export const SERVER_ENV: ReadonlyArray<[env: string, key: keyof ServerInput, pro
   ['REDIS_PREFIX', 'redisPrefix'],
   ['EVALUATION_INTERVAL', 'evaluationInterval'],
   ['LOG_LEVEL', 'logLevel'],
+  ['EXTERNAL_URL', 'externalUrl', 'must be an http:// or https:// URL'],
 ];
 
 /**
@@ -54,6 +55,7 @@ export function resolveServer(
     evaluationIntervalMs: durationMs(evaluationInterval),
     logLevel: merged.logLevel ?? SERVER_DEFAULTS.logLevel,
     corsOrigins: merged.corsOrigins ?? [],
+    externalUrl: (merged.externalUrl ?? `http://localhost:${merged.port ?? SERVER_DEFAULTS.port}`).replace(/\/+$/, ''),
   };
   if (merged.redisUrl !== undefined) server.redisUrl = merged.redisUrl;
   if (merged.redis !== undefined) server.redis = merged.redis;

@@ -62,7 +62,7 @@ export class DeployGateService {
 
   async decide(request: GateRequest, tokenName: string): Promise<GateResponse> {
     const nowMs = this.clock.now();
-    const { outcome, budgets, freezeIds, overrideId } = await this.evaluate(request.service, request.changeType, nowMs);
+    const { outcome, budgets, freezeIds, overrideId } = await this.evaluate(request.service, request.changeType, nowMs, false);
     const decisionId = randomUUID();
     const at = new Date(nowMs).toISOString();
     const slos = outcome.slos.map((s) => ({ slo: s.slo, zone: s.zone, remaining: s.remaining }));
@@ -117,7 +117,7 @@ export class DeployGateService {
 
   async serviceBudget(service: string): Promise<ServiceBudget> {
     const nowMs = this.clock.now();
-    const { outcome, budgets } = await this.evaluate(service, 'feature', nowMs);
+    const { outcome, budgets } = await this.evaluate(service, 'feature', nowMs, true);
     const deploys = await this.state.listDeploys(service, DEPLOYS_SHOWN);
     const remainingNow = new Map(budgets.map((b) => [b.slo, b.budget.remaining]));
     return {
@@ -140,12 +140,12 @@ export class DeployGateService {
     };
   }
 
-  private async evaluate(service: string, changeType: ChangeType, nowMs: number) {
+  private async evaluate(service: string, changeType: ChangeType, nowMs: number, withAlerts: boolean) {
     const config = this.config.current;
     const slos = this.config.slosOfService(service);
     if (slos.length === 0) throw new NotFoundError(`unknown service "${service}"`);
     const [budgets, freezes, overrides] = await Promise.all([
-      this.budgets.budgets(slos),
+      this.budgets.budgets(slos, withAlerts),
       this.state.listFreezes(),
       this.state.listOverrides(),
     ]);

@@ -17,7 +17,14 @@ export interface BudgetObject {
   total: number | null;
   budget: { remaining: number | null; consumed: number | null; exhaustsAt: string | null };
   burnRates: Record<string, number | null>;
-  alerts: Array<{ severity: string; kind: string; state: string; since: string }>;
+  alerts: BudgetAlert[];
+}
+
+export interface BudgetAlert {
+  severity: string;
+  kind: string;
+  state: 'firing';
+  since: string;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -35,7 +42,13 @@ function burnRateLabels(slo: SloConfig): string[] {
 }
 
 /** Derives the budget object from the latest record at read time (only the zone's staleness moves). */
-export function toBudgetObject(slo: SloConfig, record: SloEvaluationRecord | null, config: AppConfig, nowMs: number): BudgetObject {
+export function toBudgetObject(
+  slo: SloConfig,
+  record: SloEvaluationRecord | null,
+  config: AppConfig,
+  nowMs: number,
+  alerts: BudgetAlert[] = [],
+): BudgetObject {
   const numbers = record?.numbers ?? null;
   const evaluatedAtMs = numbers ? (record?.evaluatedAtMs ?? null) : null;
   const zone = sloZone({
@@ -66,6 +79,6 @@ export function toBudgetObject(slo: SloConfig, record: SloEvaluationRecord | nul
       exhaustsAt: iso(numbers?.exhaustsAtMs ?? null),
     },
     burnRates,
-    alerts: [],
+    alerts,
   };
 }

@@ -11,6 +11,11 @@ export interface SloEvaluationRecord {
   evaluatedAtMs: number | null;
   /** numbers of the last successful evaluation; null when never successful */
   numbers: BudgetNumbers | null;
+  /**
+   * `ruleKey`s of the alert rules holding at the last successful evaluation (absent in records
+   * written before alerting existed: none held)
+   */
+  rulesHeld?: string[];
   lastAttemptAtMs: number | null;
   consecutiveFailures: number;
   lastError: string | null;

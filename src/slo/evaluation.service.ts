@@ -6,7 +6,7 @@ import { ConfigHolder } from '../config/config-holder';
 import { CLOCK, Clock } from '../common/clock';
 import { EVENT_STORE, EventStore } from '../sources/events/event-store';
 import { EVALUATION_REPOSITORY, EvaluationRepository, SloEvaluationRecord } from './evaluation-record';
-import { evaluateEventsSlo, sloWindows, SloWindows } from './slo-evaluator';
+import { evaluateSlo, eventCounts, sloWindows, SloWindows } from './slo-evaluator';
 import { Readiness } from './readiness';
 
 export interface CycleSummary {
@@ -18,6 +18,21 @@ export interface CycleSummary {
   durationMs: number;
   skipped?: 'already-running';
   error?: string;
+  /** what each cycle step reported (e.g. `alerts`), or its error */
+  steps?: Record<string, unknown>;
+}
+
+/** What a step after evaluation (alerting, heartbeat) gets: the SLOs and their fresh records. */
+export interface EvaluatedCycle {
+  nowMs: number;
+  slos: readonly SloConfig[];
+  records: readonly SloEvaluationRecord[];
+}
+
+/** Runs after the records are saved, inside the cycle; its result goes into the cycle summary. */
+export interface CycleStep {
+  name: string;
+  run(cycle: EvaluatedCycle): Promise<Record<string, unknown> | void>;
 }
 
 /**
@@ -29,6 +44,7 @@ export class EvaluationService {
   private readonly logger = new Logger(EvaluationService.name);
   private running: Promise<CycleSummary> | null = null;
   private windowsCache = new WeakMap<SloConfig, SloWindows>();
+  private readonly steps: CycleStep[] = [];
 
   constructor(
     private readonly config: ConfigHolder,
@@ -50,6 +66,11 @@ export class EvaluationService {
     } finally {
       this.running = null;
     }
+  }
+
+  /** Adds a step run after every cycle's records are saved, in registration order. */
+  addStep(step: CycleStep): void {
+    this.steps.push(step);
   }
 
   /** Waits for a running cycle, if any (graceful shutdown). */
@@ -82,6 +103,7 @@ export class EvaluationService {
       }
       await this.evaluations.saveAll(records);
       this.readiness.firstCycleCompletedAt ??= nowMs;
+      if (this.steps.length > 0) summary.steps = await this.runSteps({ nowMs, slos, records });
     } catch (error) {
       summary.error = error instanceof Error ? error.message : String(error);
       summary.failed = slos.length;
@@ -91,6 +113,20 @@ export class EvaluationService {
     if (summary.error) this.logger.error({ cycle: summary }, 'evaluation cycle failed');
     else this.logger.log({ cycle: summary }, 'evaluation cycle');
     return summary;
+  }
+
+  /** A failing step is reported in the summary and does not fail the cycle or the next steps. */
+  private async runSteps(cycle: EvaluatedCycle): Promise<Record<string, unknown>> {
+    const out: Record<string, unknown> = {};
+    for (const step of this.steps) {
+      try {
+        out[step.name] = (await step.run(cycle)) ?? 'ok';
+      } catch (error) {
+        out[step.name] = { error: error instanceof Error ? error.message : String(error) };
+        this.logger.error({ step: step.name, err: out[step.name] }, 'cycle step failed');
+      }
+    }
+    return out;
   }
 
   private evaluateOne(
@@ -110,8 +146,10 @@ export class EvaluationService {
     try {
       if (syncError) throw new Error(syncError);
       if (slo.sli.source !== 'events') throw new Error(`source "${slo.sli.source}" is not available in this version`);
-      const numbers = evaluateEventsSlo(slo, this.windowsOf(slo), this.store, nowMs);
-      return { slo: slo.id, evaluatedAtMs: nowMs, numbers, lastAttemptAtMs: nowMs, consecutiveFailures: 0, lastError: null };
+      const windows = this.windowsOf(slo);
+      const counts = eventCounts(slo, windows, this.store, nowMs);
+      const { numbers, rulesHeld } = evaluateSlo(slo, windows, counts, base.rulesHeld ?? [], nowMs);
+      return { slo: slo.id, evaluatedAtMs: nowMs, numbers, rulesHeld, lastAttemptAtMs: nowMs, consecutiveFailures: 0, lastError: null };
     } catch (error) {
       return {
         ...base,

@@ -1,7 +1,7 @@
 import type { SloConfig } from '../config/app-config';
 import type { EventStore } from '../sources/events/event-store';
-import { computeBudget, BudgetNumbers } from './domain/budget-math';
-import { windowsInUse } from './domain/rule-evaluation';
+import { computeBudget, BudgetNumbers, type Counts } from './domain/budget-math';
+import { evaluateRules, windowsInUse } from './domain/rule-evaluation';
 import { durationMs } from './domain/duration';
 
 /** The window labels an SLO's budget object reports (`burnRates` keys) and their lengths. */
@@ -27,15 +27,42 @@ export function storeWindowsMs(slo: SloConfig): number[] {
 }
 
 /** Budget numbers of an `events` SLO at `nowMs`, from the event store's local view. */
-export function evaluateEventsSlo(
+export function evaluateEventsSlo(slo: SloConfig, windows: SloWindows, store: EventStore, nowMs: number): BudgetNumbers {
+  return budgetFromCounts(slo, windows, eventCounts(slo, windows, store, nowMs), nowMs);
+}
+
+/** The counts of every window the SLO reads, by label. */
+export function eventCounts(slo: SloConfig, windows: SloWindows, store: EventStore, nowMs: number): Record<string, Counts> {
+  const sums = store.windowCounts(slo.id, nowMs, windows.readMs);
+  const counts: Record<string, Counts> = {};
+  windows.readLabels.forEach((label, i) => (counts[label] = sums[i]));
+  return counts;
+}
+
+export interface SloEvaluation {
+  numbers: BudgetNumbers;
+  /** `ruleKey`s of the rules holding now (SPEC §4; a rule with no short-window data keeps its previous state) */
+  rulesHeld: string[];
+}
+
+/** Budget numbers and rule states of an SLO from its window counts; `previouslyHeld` as last stored. */
+export function evaluateSlo(
   slo: SloConfig,
   windows: SloWindows,
-  store: EventStore,
+  counts: Record<string, Counts>,
+  previouslyHeld: readonly string[],
   nowMs: number,
-): BudgetNumbers {
-  const sums = store.windowCounts(slo.id, nowMs, windows.readMs);
-  const counts: Record<string, { good: number; total: number }> = {};
-  windows.readLabels.forEach((label, i) => (counts[label] = sums[i]));
+): SloEvaluation {
+  const numbers = budgetFromCounts(slo, windows, counts, nowMs);
+  const previous: Record<string, boolean> = {};
+  for (const key of previouslyHeld) previous[key] = true;
+  const { held } = evaluateRules(slo.alerting.rules, slo.objective, slo.alerting.minEvents, counts, previous);
+  const rulesHeld: string[] = [];
+  for (const key in held) if (held[key]) rulesHeld.push(key);
+  return { numbers, rulesHeld };
+}
+
+function budgetFromCounts(slo: SloConfig, windows: SloWindows, counts: Record<string, Counts>, nowMs: number): BudgetNumbers {
   return computeBudget({
     objective: slo.objective,
     windowMs: slo.windowMs,

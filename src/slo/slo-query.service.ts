@@ -6,7 +6,8 @@ import { NotFoundError, StateUnavailableError, ValidationError } from '../common
 import { EVENT_STORE, EventStore } from '../sources/events/event-store';
 import { STATE_HEALTH, StateHealth } from '../store/state-health';
 import { EVALUATION_REPOSITORY, EvaluationRepository } from './evaluation-record';
-import { BudgetObject, toBudgetObject } from './budget-view';
+import { BudgetAlert, BudgetObject, toBudgetObject } from './budget-view';
+import { ALERT_STATE_REPOSITORY, AlertStateRepository } from '../alerts/alert-store';
 import { evaluateEventsSlo, sloWindows } from './slo-evaluator';
 
 export const MAX_PAGE = 1000;
@@ -33,6 +34,7 @@ export class SloQueryService {
     @Inject(EVALUATION_REPOSITORY) private readonly evaluations: EvaluationRepository,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(STATE_HEALTH) private readonly state: StateHealth,
+    @Inject(ALERT_STATE_REPOSITORY) private readonly alerts: AlertStateRepository,
   ) {}
 
   async list(query: { service?: string; limit: number; cursor?: string }): Promise<SloPage> {
@@ -91,12 +93,29 @@ export class SloQueryService {
     return slo;
   }
 
-  /** Budget objects of these SLOs from their latest evaluations (zone staleness applied now). */
-  async budgets(slos: readonly SloConfig[]): Promise<BudgetObject[]> {
+  /**
+   * Budget objects of these SLOs from their latest evaluations (zone staleness applied now), with
+   * their firing alerts unless `withAlerts` is false (the deploy gate does not show them).
+   */
+  async budgets(slos: readonly SloConfig[], withAlerts = true): Promise<BudgetObject[]> {
     const config = this.config.current;
-    const records = await this.evaluations.getMany(slos.map((slo) => slo.id));
+    const [records, firing] = await Promise.all([
+      this.evaluations.getMany(slos.map((slo) => slo.id)),
+      withAlerts ? this.firingBySlo() : Promise.resolve(new Map<string, BudgetAlert[]>()),
+    ]);
     const now = this.clock.now();
-    return slos.map((slo, i) => toBudgetObject(slo, records[i], config, now));
+    return slos.map((slo, i) => toBudgetObject(slo, records[i], config, now, firing.get(slo.id)));
+  }
+
+  private async firingBySlo(): Promise<Map<string, BudgetAlert[]>> {
+    const out = new Map<string, BudgetAlert[]>();
+    for (const { slo, states } of await this.alerts.loadAll()) {
+      const firing = states
+        .filter((s) => s.state === 'firing')
+        .map((s): BudgetAlert => ({ severity: s.severity, kind: s.kind, state: 'firing', since: new Date(s.since ?? 0).toISOString() }));
+      if (firing.length > 0) out.set(slo, firing);
+    }
+    return out;
   }
 }
 

@@ -18,6 +18,11 @@ import { STATE_HEALTH, memoryStateHealth, redisStateHealth } from './state-healt
 import { POLICY_STATE } from '../policies/policy-state';
 import { MemoryPolicyStateRepository } from './memory-policy-state.repository';
 import { RedisPolicyStateRepository } from './redis-policy-state.repository';
+import { ALERT_STATE_REPOSITORY, OUTBOX } from '../alerts/alert-store';
+import { MemoryAlertStore } from './memory-alert-store';
+import { RedisAlertStore } from './redis-alert-store';
+
+const ALERT_STORE = Symbol('ALERT_STORE');
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
@@ -102,13 +107,30 @@ export class StoreModule {
             redis ? new RedisPolicyStateRepository(redis, config.current.server.redisPrefix) : new MemoryPolicyStateRepository(),
         },
         {
+          provide: ALERT_STORE,
+          inject: [REDIS_CLIENT, ConfigHolder],
+          useFactory: (redis: Redis | null, config: ConfigHolder) =>
+            redis ? new RedisAlertStore(redis, config.current.server.redisPrefix) : new MemoryAlertStore(),
+        },
+        { provide: ALERT_STATE_REPOSITORY, useExisting: ALERT_STORE },
+        { provide: OUTBOX, useExisting: ALERT_STORE },
+        {
           provide: STATE_HEALTH,
           inject: [REDIS_CLIENT],
           useFactory: (redis: Redis | null) => (redis ? redisStateHealth(redis) : memoryStateHealth),
         },
         StoreLifecycle,
       ],
-      exports: [REDIS_CLIENT, EVENT_STORE, EVALUATION_REPOSITORY, IDEMPOTENCY_REPOSITORY, POLICY_STATE, STATE_HEALTH],
+      exports: [
+        REDIS_CLIENT,
+        EVENT_STORE,
+        EVALUATION_REPOSITORY,
+        IDEMPOTENCY_REPOSITORY,
+        POLICY_STATE,
+        ALERT_STATE_REPOSITORY,
+        OUTBOX,
+        STATE_HEALTH,
+      ],
     };
   }
 }

@@ -109,7 +109,17 @@ describe.each(['memory', 'redis'] as const)('budget numbers (%s state)', (mode) 
     expect(want.exhaustsAt).not.toBeNull();
     expect(Math.abs(Date.parse(body.budget.exhaustsAt) - Date.parse(want.exhaustsAt!))).toBeLessThanOrEqual(1);
     expect(body.zone).toBe(want.remaining > 0.5 ? 'normal' : want.remaining >= 0.25 ? 'caution' : want.remaining > 0 ? 'freeze' : 'exhausted');
-    expect(body.alerts).toEqual([]);
+    // The default rules of SPEC §4, transcribed: an alert of a severity fires when any of its rules holds.
+    const b = want.burnRates;
+    const holds = (rate: number, long: string, short: string) => b[long] >= rate && b[short] >= rate;
+    const firing = [
+      ...(holds(14.4, '1h', '5m') || holds(6, '6h', '30m') ? ['page'] : []),
+      ...(holds(3, '1d', '2h') || holds(1, '3d', '6h') ? ['ticket'] : []),
+    ];
+    expect(firing.length).toBeGreaterThan(0); // the fixture burns fast enough to show alerts
+    expect(body.alerts).toEqual(
+      firing.map((severity) => ({ severity, kind: 'burn-rate', state: 'firing', since: new Date(now).toISOString() })),
+    );
   });
 
   it('shows null numbers and the unknown zone before the first evaluation', async () => {

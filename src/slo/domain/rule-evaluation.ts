@@ -72,7 +72,6 @@ export function evaluateRules(
 ): RuleEvaluation {
   const held: Record<string, boolean> = {};
   const firing: Record<Severity, boolean> = { page: false, ticket: false };
-  const firingRules: Record<Severity, AlertRule | null> = { page: null, ticket: null };
 
   const holding: AlertRule[] = [];
   for (const rule of rules) {
@@ -88,14 +87,22 @@ export function evaluateRules(
     if (holds) holding.push(rule);
   }
 
+  const firingRules = firingRulesOf(holding);
+  for (const severity of SEVERITIES) firing[severity] = firingRules[severity] !== null;
+  return { held, firing, firingRules };
+}
+
+/**
+ * Per severity, the holding rule that fires it: the highest burn rate, equal burn rates in written
+ * order; null when no rule of that severity holds.
+ */
+export function firingRulesOf(holding: readonly AlertRule[]): Record<Severity, AlertRule | null> {
   // Stable sort: equal burn rates keep their written order.
   const byBurnRate = [...holding].sort((a, b) => b.burnRate - a.burnRate);
-  for (const severity of SEVERITIES) {
-    const first = byBurnRate.find((rule) => rule.severity === severity) ?? null;
-    firing[severity] = first !== null;
-    firingRules[severity] = first;
-  }
-  return { held, firing, firingRules };
+  return {
+    page: byBurnRate.find((rule) => rule.severity === 'page') ?? null,
+    ticket: byBurnRate.find((rule) => rule.severity === 'ticket') ?? null,
+  };
 }
 
 /**
