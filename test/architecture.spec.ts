@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
  * framework, no Redis/HTTP client, and nothing outside the domain folders but config types.
  */
 const ROOT = join(__dirname, '..');
-const DOMAIN_DIRS = ['src/slo/domain', 'src/policies/domain', 'src/notifiers/domain'];
+const DOMAIN_DIRS = ['src/slo/domain', 'src/policies/domain', 'src/notifiers/domain', 'src/alerts/domain'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {

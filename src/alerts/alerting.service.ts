@@ -11,7 +11,7 @@ import type { SloEvaluationRecord } from '../slo/evaluation-record';
 import { SilenceService } from './silences/silence.service';
 import { silenceCovers } from './domain/silence-match';
 import type { Silence } from '../policies/policy-state';
-import { ALERT_STATE_REPOSITORY, AlertStateRepository, serializeStates, SloAlertChange, StoredSloAlerts } from './alert-store';
+import { ALERT_STATE_REPOSITORY, AlertStateRepository, SloAlertChange, StoredSloAlerts } from './alert-store';
 import { deliveryOf, notificationMessage } from './alert-message';
 
 export interface AlertStepReport extends Record<string, unknown> {
@@ -109,7 +109,7 @@ export class AlertingService implements OnModuleInit {
       silenced,
       nowMs,
     });
-    if (plan.intents.length === 0 && serializeStates(plan.states) === (stored?.version ?? '')) return null;
+    if (plan.intents.length === 0 && step.transitions.length === 0 && !rulesChanged(stored, plan.states)) return null;
     const deliveries = plan.intents.map((intent) => deliveryOf(intent, notificationMessage(intent, slo, record, config, nowMs), nowMs));
     return { change: { slo: slo.id, expected: stored?.version ?? null, states: plan.states, deliveries }, transitions: step.transitions.length };
   }
@@ -166,4 +166,13 @@ export class AlertingService implements OnModuleInit {
     const storedIds = new Set(stored.map((s) => s.slo));
     for (const id of [...this.removed.keys()]) if (!storedIds.has(id) || changes.some((c) => c.slo === id)) this.removed.delete(id);
   }
+}
+
+/**
+ * Without transitions or notifications, states change only when a firing alert is now fired by
+ * another rule (cheaper than comparing serialised states every cycle for every firing SLO).
+ */
+function rulesChanged(stored: StoredSloAlerts | null, next: readonly AlertState[]): boolean {
+  if (!stored) return next.some((s) => s.state === 'firing');
+  return next.some((s, i) => s.rule !== stored.states[i]?.rule);
 }

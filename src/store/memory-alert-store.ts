@@ -18,8 +18,8 @@ import {
  * suite tests both), kept only while the process lives.
  */
 export class MemoryAlertStore implements AlertStateRepository, Outbox {
-  /** slo → stored JSON (the version) */
-  private readonly states = new Map<string, string>();
+  /** slo → stored states (never mutated once stored) and their JSON (the version) */
+  private readonly states = new Map<string, { states: AlertState[]; version: string }>();
   private readonly items = new Map<string, Delivery>();
   private readonly lanes = new Map<string, string[]>();
   /** lane → due time of its head */
@@ -29,15 +29,15 @@ export class MemoryAlertStore implements AlertStateRepository, Outbox {
   private readonly pace = new Map<string, number>();
 
   async loadAll(): Promise<StoredSloAlerts[]> {
-    return [...this.states].map(([slo, json]) => ({ slo, states: JSON.parse(json) as AlertState[], version: json }));
+    return [...this.states].map(([slo, { states, version }]) => ({ slo, states, version }));
   }
 
   async commit(changes: readonly SloAlertChange[], nowMs: number): Promise<boolean[]> {
     return changes.map((change) => {
-      if ((this.states.get(change.slo) ?? '') !== (change.expected ?? '')) return false;
+      if ((this.states.get(change.slo)?.version ?? '') !== (change.expected ?? '')) return false;
       const json = serializeStates(change.states);
       if (json === '') this.states.delete(change.slo);
-      else this.states.set(change.slo, json);
+      else this.states.set(change.slo, { states: deepFreeze(JSON.parse(json) as AlertState[]), version: json });
       for (const delivery of change.deliveries) {
         this.items.set(delivery.id, structuredClone(delivery));
         const lane = this.lanes.get(delivery.lane);
@@ -124,4 +124,12 @@ export class MemoryAlertStore implements AlertStateRepository, Outbox {
     this.due.delete(lane);
     this.leases.delete(lane);
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }

@@ -31,9 +31,19 @@ const ONE_HOUR_MS = 3_600_000;
 const NO_COUNTS: Counts = { good: 0, total: 0 };
 const SEVERITIES: Severity[] = ['page', 'ticket'];
 
-/** Identity of a rule across evaluations: `${severity}:${burnRate}:${long}:${short}`. */
+const ruleKeys = new WeakMap<object, string>();
+
+/**
+ * Identity of a rule across evaluations: `${severity}:${burnRate}:${long}:${short}`. Memoised per
+ * rule object (every cycle asks it for every rule of every SLO; rules are never mutated).
+ */
 export function ruleKey(rule: Pick<AlertRule, 'severity' | 'burnRate' | 'long' | 'short'>): string {
-  return `${rule.severity}:${rule.burnRate}:${rule.long}:${rule.short}`;
+  let key = ruleKeys.get(rule);
+  if (key === undefined) {
+    key = `${rule.severity}:${rule.burnRate}:${rule.long}:${rule.short}`;
+    ruleKeys.set(rule, key);
+  }
+  return key;
 }
 
 function reaches(b: number, threshold: number): boolean {
