@@ -187,9 +187,15 @@ describe('read API', () => {
           '/v1/services/{service}/budget',
           '/healthz',
           '/readyz',
+          '/v1/alerts',
+          '/v1/silences',
+          '/v1/silences/{id}',
         ]),
       );
       expect(doc.body.components.schemas.BudgetDto.properties).toHaveProperty('burnRates');
+      expect(Object.keys(doc.body.components.schemas.FiringAlertDto.properties)).toEqual(
+        expect.arrayContaining(['slo', 'service', 'severity', 'kind', 'state', 'since', 'rule', 'burnRates', 'silenced']),
+      );
       expect((await t.request({ url: '/docs' })).status).toBe(200);
     });
 
