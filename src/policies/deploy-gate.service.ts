@@ -4,11 +4,12 @@ import { ConfigHolder } from '../config/config-holder';
 import { CLOCK, Clock } from '../common/clock';
 import { NotFoundError } from '../common/domain-error';
 import { SloQueryService } from '../slo/slo-query.service';
-import type { BudgetObject } from '../slo/budget-view';
+import type { BudgetObject, SloStanding } from '../slo/budget-view';
 import { decideGate, freezeCovers, GateOutcome, overrideActive } from './domain/gate-policy';
 import type { ChangeType } from './domain/gate-matrix';
-import { DecisionRecord, DeployRecord, POLICY_STATE, PolicyStateRepository } from './policy-state';
+import { DecisionRecord, DeployRecord, Freeze, Override, POLICY_STATE, PolicyStateRepository } from './policy-state';
 import { ChangeEventsPublisher } from './change-events.publisher';
+import { GateDecisionCounters } from './gate-decision-counters';
 
 export interface GateRequest {
   service: string;
@@ -58,11 +59,18 @@ export class DeployGateService {
     private readonly budgets: SloQueryService,
     @Inject(POLICY_STATE) private readonly state: PolicyStateRepository,
     private readonly changeEvents: ChangeEventsPublisher,
+    private readonly counters: GateDecisionCounters,
   ) {}
 
   async decide(request: GateRequest, tokenName: string): Promise<GateResponse> {
     const nowMs = this.clock.now();
-    const { outcome, budgets, freezeIds, overrideId } = await this.evaluate(request.service, request.changeType, nowMs, false);
+    const slosOfService = this.slosOrThrow(request.service);
+    const [standings, freezes, overrides] = await Promise.all([
+      this.budgets.standings(slosOfService),
+      this.state.listFreezes(),
+      this.state.listOverrides(),
+    ]);
+    const { outcome, freezeIds, overrideId } = this.evaluate(request.service, request.changeType, nowMs, standings, freezes, overrides);
     const decisionId = randomUUID();
     const at = new Date(nowMs).toISOString();
     const slos = outcome.slos.map((s) => ({ slo: s.slo, zone: s.zone, remaining: s.remaining }));
@@ -98,6 +106,7 @@ export class DeployGateService {
       });
       this.changeEvents.deploy(record);
     }
+    this.counters.increment(request.service, outcome.decision);
     this.logger.log(
       { decision: { decisionId, service: request.service, changeType: request.changeType, decision: outcome.decision, zone: outcome.zone, token: tokenName } },
       'deploy gate decision',
@@ -111,13 +120,19 @@ export class DeployGateService {
       warnings: outcome.warnings,
       slos,
       decisionId,
-      evaluatedAt: oldestEvaluation(budgets),
+      evaluatedAt: oldestEvaluation(standings),
     };
   }
 
   async serviceBudget(service: string): Promise<ServiceBudget> {
     const nowMs = this.clock.now();
-    const { outcome, budgets } = await this.evaluate(service, 'feature', nowMs, true);
+    const [budgets, freezes, overrides] = await Promise.all([
+      this.budgets.budgets(this.slosOrThrow(service)),
+      this.state.listFreezes(),
+      this.state.listOverrides(),
+    ]);
+    const standings = budgets.map((b) => ({ slo: b.slo, zone: b.zone, remaining: b.budget.remaining }));
+    const { outcome } = this.evaluate(service, 'feature', nowMs, standings, freezes, overrides);
     const deploys = await this.state.listDeploys(service, DEPLOYS_SHOWN);
     const remainingNow = new Map(budgets.map((b) => [b.slo, b.budget.remaining]));
     return {
@@ -140,36 +155,42 @@ export class DeployGateService {
     };
   }
 
-  private async evaluate(service: string, changeType: ChangeType, nowMs: number, withAlerts: boolean) {
-    const config = this.config.current;
+  private slosOrThrow(service: string) {
     const slos = this.config.slosOfService(service);
     if (slos.length === 0) throw new NotFoundError(`unknown service "${service}"`);
-    const [budgets, freezes, overrides] = await Promise.all([
-      this.budgets.budgets(slos, withAlerts),
-      this.state.listFreezes(),
-      this.state.listOverrides(),
-    ]);
+    return slos;
+  }
+
+  private evaluate(
+    service: string,
+    changeType: ChangeType,
+    nowMs: number,
+    slos: ReadonlyArray<Pick<SloStanding, 'slo' | 'zone' | 'remaining'>>,
+    freezes: readonly Freeze[],
+    overrides: readonly Override[],
+  ) {
+    const config = this.config.current;
     const covering = freezes.filter((f) => freezeCovers(f, service, nowMs));
     const active = overrides.filter((o) => overrideActive(o, service, nowMs));
     const outcome = decideGate({
       service,
       changeType,
-      slos: budgets.map((b) => ({ slo: b.slo, zone: b.zone, remaining: b.budget.remaining })),
+      slos,
       freezes: covering,
       overrides: active,
       onUnknown: config.policy.onUnknown,
       thresholds: config.policy.zones,
     });
-    return { outcome, budgets, freezeIds: covering.map((f) => f.id), overrideId: active[0]?.id ?? null };
+    return { outcome, freezeIds: covering.map((f) => f.id), overrideId: active[0]?.id ?? null };
   }
 }
 
 /** The decision rests on the oldest evaluation among the service's SLOs (null if one never ran). */
-function oldestEvaluation(budgets: BudgetObject[]): string | null {
-  let oldest: string | null = null;
-  for (const b of budgets) {
-    if (b.evaluatedAt === null) return null;
-    if (oldest === null || b.evaluatedAt < oldest) oldest = b.evaluatedAt;
+function oldestEvaluation(standings: readonly SloStanding[]): string | null {
+  let oldest = Infinity;
+  for (const s of standings) {
+    if (s.evaluatedAtMs === null) return null;
+    oldest = Math.min(oldest, s.evaluatedAtMs);
   }
-  return oldest;
+  return Number.isFinite(oldest) ? new Date(oldest).toISOString() : null;
 }

@@ -7,12 +7,13 @@ import { FreezesController } from './freezes.controller';
 import { OverridesController } from './overrides.controller';
 import { PolicyAdminService } from './policy-admin.service';
 import { ServicesController } from './services.controller';
+import { GateDecisionCounters } from './gate-decision-counters';
 
 /** The error-budget policy: deploy gate, freezes, overrides, audit, deploy markers. */
 @Module({
   imports: [SloModule],
   controllers: [DeployGateController, FreezesController, OverridesController, ServicesController],
-  providers: [DeployGateService, PolicyAdminService, ChangeEventsPublisher],
-  exports: [ChangeEventsPublisher],
+  providers: [DeployGateService, PolicyAdminService, ChangeEventsPublisher, GateDecisionCounters],
+  exports: [ChangeEventsPublisher, GateDecisionCounters],
 })
 export class PoliciesModule {}

@@ -41,14 +41,16 @@ function burnRateLabels(slo: SloConfig): string[] {
   return labels;
 }
 
-/** Derives the budget object from the latest record at read time (only the zone's staleness moves). */
-export function toBudgetObject(
-  slo: SloConfig,
-  record: SloEvaluationRecord | null,
-  config: AppConfig,
-  nowMs: number,
-  alerts: BudgetAlert[] = [],
-): BudgetObject {
+/** What the deploy gate needs of one SLO: its zone now, the budget left and when it was evaluated. */
+export interface SloStanding {
+  slo: string;
+  zone: Zone;
+  remaining: number | null;
+  evaluatedAtMs: number | null;
+}
+
+/** The zone (staleness applied at `nowMs`) and budget of an SLO, without building a budget object. */
+export function sloStanding(slo: SloConfig, record: SloEvaluationRecord | null, config: AppConfig, nowMs: number): SloStanding {
   const numbers = record?.numbers ?? null;
   const evaluatedAtMs = numbers ? (record?.evaluatedAtMs ?? null) : null;
   const zone = sloZone({
@@ -60,6 +62,19 @@ export function toBudgetObject(
     onNoData: config.policy.onNoData,
     thresholds: config.policy.zones,
   });
+  return { slo: slo.id, zone, remaining: numbers ? numbers.remaining : null, evaluatedAtMs };
+}
+
+/** Derives the budget object from the latest record at read time (only the zone's staleness moves). */
+export function toBudgetObject(
+  slo: SloConfig,
+  record: SloEvaluationRecord | null,
+  config: AppConfig,
+  nowMs: number,
+  alerts: BudgetAlert[] = [],
+): BudgetObject {
+  const numbers = record?.numbers ?? null;
+  const { zone, evaluatedAtMs } = sloStanding(slo, record, config, nowMs);
   const burnRates: Record<string, number | null> = {};
   for (const label of burnRateLabels(slo)) burnRates[label] = numbers?.burnRates[label] ?? null;
   return {

@@ -6,7 +6,7 @@ import { NotFoundError, StateUnavailableError, ValidationError } from '../common
 import { EVENT_STORE, EventStore } from '../sources/events/event-store';
 import { STATE_HEALTH, StateHealth } from '../store/state-health';
 import { EVALUATION_REPOSITORY, EvaluationRepository } from './evaluation-record';
-import { BudgetAlert, BudgetObject, toBudgetObject } from './budget-view';
+import { BudgetAlert, BudgetObject, sloStanding, SloStanding, toBudgetObject } from './budget-view';
 import { ALERT_STATE_REPOSITORY, AlertStateRepository } from '../alerts/alert-store';
 import { evaluateEventsSlo, sloWindows } from './slo-evaluator';
 
@@ -105,6 +105,14 @@ export class SloQueryService {
     ]);
     const now = this.clock.now();
     return slos.map((slo, i) => toBudgetObject(slo, records[i], config, now, firing.get(slo.id)));
+  }
+
+  /** Zone and budget of these SLOs from their latest evaluations (the deploy gate's inputs). */
+  async standings(slos: readonly SloConfig[]): Promise<SloStanding[]> {
+    const config = this.config.current;
+    const records = await this.evaluations.getMany(slos.map((slo) => slo.id));
+    const now = this.clock.now();
+    return slos.map((slo, i) => sloStanding(slo, records[i], config, now));
   }
 
   private async firingBySlo(): Promise<Map<string, BudgetAlert[]>> {

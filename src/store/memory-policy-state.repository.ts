@@ -11,17 +11,19 @@ import {
 import { CappedList } from './capped-list';
 
 /**
- * Policy state in process. Entries are copied and frozen once when stored and handed out as they
- * are: the gate appends a decision per request, so no per-read copies.
+ * Policy state in process. Freezes, overrides, silences and admin changes are copied and frozen
+ * once when stored and handed out as they are (no per-read copies); decisions and deploys, appended
+ * on every gate request and rarely read, are kept as JSON strings (cheaper than a frozen copy).
  */
 export class MemoryPolicyStateRepository implements PolicyStateRepository {
   private readonly freezes = new Map<string, Freeze>();
   private readonly overrides = new Map<string, Override>();
   private readonly silences = new Map<string, Silence>();
-  private readonly decisions = new CappedList<DecisionRecord>(AUDIT_LIMITS.decisions);
-  private readonly decisionsByService = new Map<string, CappedList<DecisionRecord>>();
+  /** decisions and deploys are kept as JSON (one stringify per gate request, parsed when listed) */
+  private readonly decisions = new CappedList<string>(AUDIT_LIMITS.decisions);
+  private readonly decisionsByService = new Map<string, CappedList<string>>();
   private readonly adminChanges = new CappedList<AdminAuditEntry>(AUDIT_LIMITS.adminChanges);
-  private readonly deploys = new Map<string, CappedList<DeployRecord>>();
+  private readonly deploys = new Map<string, CappedList<string>>();
 
   async saveFreeze(freeze: Freeze): Promise<void> {
     this.freezes.set(freeze.id, frozenCopy(freeze));
@@ -57,13 +59,13 @@ export class MemoryPolicyStateRepository implements PolicyStateRepository {
     return found;
   }
   async appendDecision(decision: DecisionRecord): Promise<void> {
-    const stored = frozenCopy(decision);
+    const stored = JSON.stringify(decision);
     this.decisions.push(stored);
     listFor(this.decisionsByService, decision.service, AUDIT_LIMITS.decisionsPerService).push(stored);
   }
   async listDecisions(query: { service?: string; limit: number }): Promise<DecisionRecord[]> {
     const source = query.service === undefined ? this.decisions : this.decisionsByService.get(query.service);
-    return source?.newest(query.limit) ?? [];
+    return (source?.newest(query.limit) ?? []).map((json) => JSON.parse(json) as DecisionRecord);
   }
   async appendAdminChange(entry: AdminAuditEntry): Promise<void> {
     this.adminChanges.push(frozenCopy(entry));
@@ -72,10 +74,10 @@ export class MemoryPolicyStateRepository implements PolicyStateRepository {
     return this.adminChanges.newest(limit);
   }
   async recordDeploy(deploy: DeployRecord): Promise<void> {
-    listFor(this.deploys, deploy.service, AUDIT_LIMITS.deploysPerService).push(frozenCopy(deploy));
+    listFor(this.deploys, deploy.service, AUDIT_LIMITS.deploysPerService).push(JSON.stringify(deploy));
   }
   async listDeploys(service: string, limit: number): Promise<DeployRecord[]> {
-    return this.deploys.get(service)?.newest(limit) ?? [];
+    return (this.deploys.get(service)?.newest(limit) ?? []).map((json) => JSON.parse(json) as DeployRecord);
   }
 }
 

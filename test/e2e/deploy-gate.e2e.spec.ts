@@ -1,3 +1,4 @@
+import { GateDecisionCounters } from '../../src/policies/gate-decision-counters';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { TOKENS } from '../helpers/configs';
 import { gateConfig, ZONE_SERVICES, zoneEvents, ZoneName } from '../helpers/gate-config';
@@ -169,6 +170,11 @@ describe('deploy gate API', () => {
     expect(one.body.decisions).toHaveLength(1);
     expect((await t.request({ url: '/v1/deploy-gate/decisions?limit=1001', token: TOKENS.reader })).status).toBe(400);
     expect(JSON.stringify(all.body)).not.toContain(TOKENS.ci);
+    // deploy_gate_decisions_total{service,decision}, counted until /metrics exposes it
+    const counters = t.app.get(GateDecisionCounters);
+    expect(counters.value('zone-freeze', 'deny')).toBe(1);
+    expect(counters.value('zone-normal', 'allow')).toBe(1);
+    expect(counters.value('zone-normal', 'deny')).toBe(0);
   });
 
   it('remembers allowed deploys with a version and shows the budget spent since', async () => {

@@ -33,7 +33,7 @@ export interface GateInput {
   service: string;
   changeType: ChangeType;
   /** every SLO of the service (non-empty; the caller 404s unknown services) */
-  slos: GateSloInput[];
+  slos: readonly GateSloInput[];
   /** freezes active now that cover the service (caller filters by time and service) */
   freezes: ActiveFreeze[];
   /** overrides of the service active now */
