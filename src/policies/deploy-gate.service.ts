@@ -108,7 +108,7 @@ export class DeployGateService {
     }
     this.counters.increment(request.service, outcome.decision);
     this.logger.log(
-      { decision: { decisionId, service: request.service, changeType: request.changeType, decision: outcome.decision, zone: outcome.zone, token: tokenName } },
+      { decision: { decisionId, service: request.service, changeType: request.changeType, decision: outcome.decision, zone: outcome.zone, tokenName } },
       'deploy gate decision',
     );
     return {
