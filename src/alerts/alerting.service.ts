@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { AppConfig, SloConfig } from '../config/app-config';
 import { ConfigHolder } from '../config/config-holder';
 import { CLOCK, Clock } from '../common/clock';
-import { alertKey, nextAlertStates, type AlertKey, type AlertState } from '../notifiers/domain/alert-state';
+import { alertKey, dedupKey, nextAlertStates, type AlertKey, type AlertState } from '../notifiers/domain/alert-state';
 import { planNotifications, type NotificationIntent } from '../notifiers/domain/notification-plan';
 import { DeliveryWorker } from '../notifiers/delivery.worker';
 import { firingRulesOf, ruleKey } from '../slo/domain/rule-evaluation';
@@ -63,6 +63,8 @@ export class AlertingService implements OnModuleInit {
     const changes: SloAlertChange[] = [];
     let transitions = 0;
     cycle.slos.forEach((slo, i) => {
+      // A reload during the cycle may have removed the SLO: its alerts are resolved by the reload.
+      if (this.config.slo(slo.id) === undefined) return;
       const planned = this.planSlo(slo, cycle.records[i], bySlo.get(slo.id) ?? null, silences, config, nowMs);
       if (!planned) return;
       transitions += planned.transitions;
@@ -147,7 +149,7 @@ export class AlertingService implements OnModuleInit {
         for (const receiver of state.notifiedReceivers) {
           intents.push({
             key,
-            dedupKey: `slo-engine/${key}`,
+            dedupKey: dedupKey(state.slo, state.kind, state.severity),
             receiver,
             action: 'resolve',
             slo: state.slo,

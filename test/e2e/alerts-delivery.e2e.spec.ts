@@ -73,6 +73,20 @@ describe('resolves', () => {
   });
 });
 
+describe('reloads', () => {
+  it('keep the state of alerts of SLOs that still exist: no second page after a reload', async () => {
+    await start();
+    await run(T0 + 2 * MINUTE, 0);
+    expect(pdEvents(pd)).toEqual([`trigger ${PAGE}`]);
+    t.writeConfig(alertingConfig({ pdUrl: pd.url, slackUrl: slack.url }).replace('Checkout requests succeed', 'Checkout requests succeed (reworded)'));
+    await t.config.replace(t.config.reload());
+    await run(T0 + 3 * MINUTE, 0);
+    expect(pdEvents(pd)).toEqual([`trigger ${PAGE}`]);
+    const alerts = await t.request({ url: '/v1/alerts', token: TOKENS.ci });
+    expect(alerts.body.alerts).toEqual(expect.arrayContaining([expect.objectContaining({ slo: 'search-fast', severity: 'page' })]));
+  });
+});
+
 describe('failing receivers', () => {
   it('PagerDuty answering 500 for a minute: the page arrives once, late, and the resolve that came meanwhile after it', async () => {
     await start();
