@@ -32,6 +32,7 @@ export class DeliveryWorker implements OnApplicationShutdown {
   private readonly logger = new Logger('Delivery');
   private draining: Promise<DrainReport> | null = null;
   private again = false;
+  private failing = false;
   private timer: NodeJS.Timeout | null = null;
   /** random source for jitter (tests pin it) */
   random: () => number = Math.random;
@@ -55,9 +56,17 @@ export class DeliveryWorker implements OnApplicationShutdown {
   /** Drains soon, without waiting (after a cycle recorded notifications); no-op unless started. */
   kick(): void {
     if (!this.timer) return;
-    this.drain().catch((error: unknown) => {
-      this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'delivery round failed; retrying');
-    });
+    this.drain().then(
+      () => {
+        if (this.failing) this.logger.log('outbox reachable again; delivering');
+        this.failing = false;
+      },
+      (error: unknown) => {
+        // Once per outage (the loop retries every second), not once per second.
+        if (!this.failing) this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'outbox unavailable; delivery paused, retrying');
+        this.failing = true;
+      },
+    );
   }
 
   /** Sends everything due now; a call while a drain runs makes it go round once more. */
