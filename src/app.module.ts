@@ -13,6 +13,7 @@ import { EvaluationSchedulerModule } from './slo/evaluation-scheduler.module';
 import { PoliciesModule } from './policies/policies.module';
 import { SilencesModule } from './alerts/silences/silences.module';
 import { AlertsModule } from './alerts/alerts.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { SourcesModule } from './sources/sources.module';
 import { HealthModule } from './health/health.module';
 import { WebModule } from './web/web.module';
@@ -40,6 +41,7 @@ export class AppModule {
         PoliciesModule,
         SilencesModule,
         AlertsModule,
+        MetricsModule,
         ...(scheduler ? [EvaluationSchedulerModule] : []),
         SourcesModule,
         HealthModule,

@@ -2,8 +2,9 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigHolder } from './config/config-holder';
 import { CLOCK, Clock } from './common/clock';
 import { Readiness } from './slo/readiness';
+import { createMetricsRegistry, METRICS_REGISTRY } from './metrics/metrics-registry';
 
-/** Process-wide singletons: the config in force, the clock, readiness flags. */
+/** Process-wide singletons: the config in force, the clock, readiness flags, the metrics registry. */
 @Global()
 @Module({})
 export class CoreModule {
@@ -14,8 +15,9 @@ export class CoreModule {
         { provide: ConfigHolder, useValue: config },
         { provide: CLOCK, useValue: clock },
         Readiness,
+        { provide: METRICS_REGISTRY, useFactory: createMetricsRegistry },
       ],
-      exports: [ConfigHolder, CLOCK, Readiness],
+      exports: [ConfigHolder, CLOCK, Readiness, METRICS_REGISTRY],
     };
   }
 }

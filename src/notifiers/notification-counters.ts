@@ -1,28 +1,29 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter, Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '../metrics/metrics-registry';
 
 export type NotificationResult = 'delivered' | 'retried' | 'failed';
 
-/**
- * `slo_engine_notifications_total{receiver,result}` (SPEC §9), counted here until the metrics
- * module exposes it: it will read `snapshot()` (or replace this class with a prom-client counter).
- */
+/** `slo_engine_notifications_total{receiver,result}` (SPEC §9): one count per send attempt's outcome. */
 @Injectable()
 export class NotificationCounters {
-  private readonly counts = new Map<string, { receiver: string; result: NotificationResult; value: number }>();
+  private readonly counter: Counter<'receiver' | 'result'>;
+
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
+    this.counter = new Counter({
+      name: 'slo_engine_notifications_total',
+      help: 'Notification send attempts by receiver and result: delivered, retried (429, 5xx, network), failed (permanent or given up)',
+      labelNames: ['receiver', 'result'],
+      registers: [registry],
+    });
+  }
 
   increment(receiver: string, result: NotificationResult): void {
-    const key = `${receiver}\u0000${result}`;
-    const entry = this.counts.get(key);
-    if (entry) entry.value++;
-    else this.counts.set(key, { receiver, result, value: 1 });
+    this.counter.inc({ receiver, result });
   }
 
-  /** every (receiver, result) counted so far */
-  snapshot(): Array<{ receiver: string; result: NotificationResult; value: number }> {
-    return [...this.counts.values()].map((entry) => ({ ...entry }));
-  }
-
-  value(receiver: string, result: NotificationResult): number {
-    return this.counts.get(`${receiver}\u0000${result}`)?.value ?? 0;
+  async value(receiver: string, result: NotificationResult): Promise<number> {
+    const { values } = await this.counter.get();
+    return values.find((v) => v.labels.receiver === receiver && v.labels.result === result)?.value ?? 0;
   }
 }

@@ -1,25 +1,27 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter, Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '../metrics/metrics-registry';
 
-/**
- * `deploy_gate_decisions_total{service,decision}` (SPEC §9), counted here until the metrics module
- * exposes it: it will read `snapshot()` (or replace this class with a prom-client counter).
- */
+/** `deploy_gate_decisions_total{service,decision}` (SPEC §9). */
 @Injectable()
 export class GateDecisionCounters {
-  private readonly counts = new Map<string, { service: string; decision: 'allow' | 'deny'; value: number }>();
+  private readonly counter: Counter<'service' | 'decision'>;
+
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
+    this.counter = new Counter({
+      name: 'deploy_gate_decisions_total',
+      help: 'Deploy-gate decisions by service and decision (allow, deny)',
+      labelNames: ['service', 'decision'],
+      registers: [registry],
+    });
+  }
 
   increment(service: string, decision: 'allow' | 'deny'): void {
-    const key = `${service}\u0000${decision}`;
-    const entry = this.counts.get(key);
-    if (entry) entry.value++;
-    else this.counts.set(key, { service, decision, value: 1 });
+    this.counter.inc({ service, decision });
   }
 
-  snapshot(): Array<{ service: string; decision: 'allow' | 'deny'; value: number }> {
-    return [...this.counts.values()].map((entry) => ({ ...entry }));
-  }
-
-  value(service: string, decision: 'allow' | 'deny'): number {
-    return this.counts.get(`${service}\u0000${decision}`)?.value ?? 0;
+  async value(service: string, decision: 'allow' | 'deny'): Promise<number> {
+    const { values } = await this.counter.get();
+    return values.find((v) => v.labels.service === service && v.labels.decision === decision)?.value ?? 0;
   }
 }

@@ -45,6 +45,7 @@ export class EvaluationService {
   private running: Promise<CycleSummary> | null = null;
   private windowsCache = new WeakMap<SloConfig, SloWindows>();
   private readonly steps: CycleStep[] = [];
+  private readonly summaryListeners: Array<(summary: CycleSummary) => void> = [];
 
   constructor(
     private readonly config: ConfigHolder,
@@ -71,6 +72,11 @@ export class EvaluationService {
   /** Adds a step run after every cycle's records are saved, in registration order. */
   addStep(step: CycleStep): void {
     this.steps.push(step);
+  }
+
+  /** Told of every finished cycle's summary (metrics). */
+  onSummary(listener: (summary: CycleSummary) => void): void {
+    this.summaryListeners.push(listener);
   }
 
   /** Waits for a running cycle, if any (graceful shutdown). */
@@ -110,6 +116,7 @@ export class EvaluationService {
       summary.succeeded = 0;
     }
     summary.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+    for (const listener of this.summaryListeners) listener(summary);
     if (summary.error) this.logger.error({ cycle: summary }, 'evaluation cycle failed');
     else this.logger.log({ cycle: summary }, 'evaluation cycle');
     return summary;

@@ -107,9 +107,9 @@ describe('failing receivers', () => {
     await run(T0 + 3 * MINUTE, 10, 5 * SECOND);
     expect(pdEvents(pd)).toEqual([`trigger ${PAGE}`, `resolve ${PAGE}`]);
     const counters = t.app.get(NotificationCounters);
-    expect(counters.value('pd', 'delivered')).toBe(2);
-    expect(counters.value('pd', 'retried')).toBe(failedAttempts);
-    expect(counters.value('pd', 'failed')).toBe(0);
+    expect(await counters.value('pd', 'delivered')).toBe(2);
+    expect(await counters.value('pd', 'retried')).toBe(failedAttempts);
+    expect(await counters.value('pd', 'failed')).toBe(0);
     expect(await t.app.get(DeliveryWorker)['outbox'].pending()).toEqual([]);
   });
 
@@ -118,7 +118,7 @@ describe('failing receivers', () => {
     pd.respond(() => ({ status: 400, body: '{"status":"invalid event","errors":["Event object is invalid"]}' }));
     await run(T0 + 2 * MINUTE, 0);
     expect(pd.requests.filter((r) => r.path === '/v2/enqueue')).toHaveLength(1);
-    expect(t.app.get(NotificationCounters).value('pd', 'failed')).toBe(1);
+    expect(await t.app.get(NotificationCounters).value('pd', 'failed')).toBe(1);
     expect(slackAbout('page')).toHaveLength(1); // the other receiver is not held back
   });
 

@@ -172,9 +172,9 @@ describe('deploy gate API', () => {
     expect(JSON.stringify(all.body)).not.toContain(TOKENS.ci);
     // deploy_gate_decisions_total{service,decision}, counted until /metrics exposes it
     const counters = t.app.get(GateDecisionCounters);
-    expect(counters.value('zone-freeze', 'deny')).toBe(1);
-    expect(counters.value('zone-normal', 'allow')).toBe(1);
-    expect(counters.value('zone-normal', 'deny')).toBe(0);
+    expect(await counters.value('zone-freeze', 'deny')).toBe(1);
+    expect(await counters.value('zone-normal', 'allow')).toBe(1);
+    expect(await counters.value('zone-normal', 'deny')).toBe(0);
   });
 
   it('remembers allowed deploys with a version and shows the budget spent since', async () => {

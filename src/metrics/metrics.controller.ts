@@ -1,0 +1,24 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { RequireScope } from '../auth/require-scope.decorator';
+import { MetricsService } from './metrics.service';
+
+/** Prometheus text exposition format 0.0.4, as prom-client's default registry writes it. */
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+@ApiTags('metrics')
+@ApiBearerAuth()
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: MetricsService) {}
+
+  @Get()
+  @RequireScope('read')
+  @Header('Content-Type', PROMETHEUS_CONTENT_TYPE)
+  @ApiOperation({ summary: 'Prometheus exposition: budgets, burn rates, zones, firing alerts, evaluation and notification counters, process defaults' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text format 0.0.4', schema: { type: 'string' } })
+  scrape(): Promise<string> {
+    return this.metrics.render();
+  }
+}
