@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import type { SloConfig } from '../config/app-config';
@@ -7,6 +7,8 @@ import { CLOCK, Clock } from '../common/clock';
 import { EVENT_STORE, EventStore } from '../sources/events/event-store';
 import { EVALUATION_REPOSITORY, EvaluationRepository, SloEvaluationRecord } from './evaluation-record';
 import { evaluateSlo, eventCounts, sloWindows, SloWindows } from './slo-evaluator';
+import type { Counts } from './domain/budget-math';
+import { PrometheusSource, PrometheusSettings } from '../sources/prometheus/prometheus-source';
 import { Readiness } from './readiness';
 
 export interface CycleSummary {
@@ -40,12 +42,13 @@ export interface CycleStep {
  * one instant, keep the latest record per SLO. A failed SLO keeps its previous numbers (SPEC §4).
  */
 @Injectable()
-export class EvaluationService {
+export class EvaluationService implements OnApplicationShutdown {
   private readonly logger = new Logger(EvaluationService.name);
   private running: Promise<CycleSummary> | null = null;
   private windowsCache = new WeakMap<SloConfig, SloWindows>();
   private readonly steps: CycleStep[] = [];
   private readonly summaryListeners: Array<(summary: CycleSummary) => void> = [];
+  private prometheus: { settings: PrometheusSettings; source: PrometheusSource } | null = null;
 
   constructor(
     private readonly config: ConfigHolder,
@@ -79,6 +82,10 @@ export class EvaluationService {
     this.summaryListeners.push(listener);
   }
 
+  onApplicationShutdown(): void {
+    this.prometheus?.source.close();
+  }
+
   /** Waits for a running cycle, if any (graceful shutdown). */
   async idle(): Promise<void> {
     if (this.running) await this.running.catch(() => undefined);
@@ -101,8 +108,8 @@ export class EvaluationService {
       await this.store.sync().catch((error: unknown) => {
         syncError = `event store unavailable: ${error instanceof Error ? error.message : String(error)}`;
       });
-      const previous = await this.evaluations.getMany(slos.map((slo) => slo.id));
-      const records = slos.map((slo, i) => this.evaluateOne(slo, previous[i], nowMs, syncError));
+      const [previous, fetched] = await Promise.all([this.evaluations.getMany(slos.map((slo) => slo.id)), this.fetchPrometheus(slos, nowMs)]);
+      const records = slos.map((slo, i) => this.evaluateOne(slo, previous[i], nowMs, syncError, fetched.get(slo.id)));
       for (const record of records) {
         if (record.consecutiveFailures === 0) summary.succeeded++;
         else summary.failed++;
@@ -141,6 +148,7 @@ export class EvaluationService {
     previous: SloEvaluationRecord | null,
     nowMs: number,
     syncError: string | null,
+    fetched: Record<string, Counts> | Error | undefined,
   ): SloEvaluationRecord {
     const base: SloEvaluationRecord = previous ?? {
       slo: slo.id,
@@ -151,10 +159,16 @@ export class EvaluationService {
       lastError: null,
     };
     try {
-      if (syncError) throw new Error(syncError);
-      if (slo.sli.source !== 'events') throw new Error(`source "${slo.sli.source}" is not available in this version`);
       const windows = this.windowsOf(slo);
-      const counts = eventCounts(slo, windows, this.store, nowMs);
+      let counts: Record<string, Counts>;
+      if (slo.sli.source === 'events') {
+        if (syncError) throw new Error(syncError);
+        counts = eventCounts(slo, windows, this.store, nowMs);
+      } else {
+        if (fetched instanceof Error) throw fetched;
+        if (fetched === undefined) throw new Error('prometheus: no source configured');
+        counts = fetched;
+      }
       const { numbers, rulesHeld } = evaluateSlo(slo, windows, counts, base.rulesHeld ?? [], nowMs);
       return { slo: slo.id, evaluatedAtMs: nowMs, numbers, rulesHeld, lastAttemptAtMs: nowMs, consecutiveFailures: 0, lastError: null };
     } catch (error) {
@@ -165,6 +179,30 @@ export class EvaluationService {
         lastError: error instanceof Error ? error.message : String(error),
       };
     }
+  }
+
+  /** The window counts of every prometheus SLO, queried concurrently (an Error for an SLO whose queries failed). */
+  private async fetchPrometheus(slos: readonly SloConfig[], nowMs: number): Promise<Map<string, Record<string, Counts> | Error>> {
+    const out = new Map<string, Record<string, Counts> | Error>();
+    const promSlos = slos.filter((slo) => slo.sli.source === 'prometheus');
+    const settings = this.config.current.sources.prometheus;
+    if (promSlos.length === 0 || !settings) return out;
+    if (this.prometheus?.settings !== settings) {
+      this.prometheus?.source.close();
+      this.prometheus = { settings, source: new PrometheusSource(settings) };
+    }
+    const { source } = this.prometheus;
+    const memo = new Map<string, Promise<number>>(); // one answer per distinct query this cycle
+    await Promise.all(
+      promSlos.map(async (slo) => {
+        try {
+          out.set(slo.id, await source.counts(slo, this.windowsOf(slo).readLabels, nowMs, memo));
+        } catch (error) {
+          out.set(slo.id, error instanceof Error ? error : new Error(String(error)));
+        }
+      }),
+    );
+    return out;
   }
 
   private windowsOf(slo: SloConfig): SloWindows {

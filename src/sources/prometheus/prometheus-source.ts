@@ -1,0 +1,89 @@
+import type { AppConfig, SloConfig } from '../../config/app-config';
+import type { Counts } from '../../slo/domain/budget-math';
+import { PrometheusSli, queryValue, windowCounts, windowQueries } from './promql';
+import { PrometheusHttp } from './prometheus-http';
+
+export type PrometheusSettings = NonNullable<AppConfig['sources']['prometheus']>;
+
+/**
+ * Reads `prometheus` SLIs through the Prometheus HTTP API (`/api/v1/query`, instant queries at the
+ * evaluation time; also Thanos, Mimir, VictoriaMetrics). At most `concurrency` queries are in
+ * flight across the whole cycle; each has the configured timeout. Errors never carry the headers
+ * (they may hold credentials) nor the URL.
+ */
+export class PrometheusSource {
+  private readonly http: PrometheusHttp;
+  private inFlight = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly settings: PrometheusSettings) {
+    this.http = new PrometheusHttp(settings.url, settings.headers, settings.timeoutMs, settings.concurrency);
+  }
+
+  /**
+   * Good and total of every window `labels` names, at `nowMs`; throws when any query fails. With a
+   * `memo` shared across one cycle's SLOs, a query several SLOs share (a service's total, say) is
+   * asked once.
+   */
+  async counts(slo: SloConfig, labels: readonly string[], nowMs: number, memo?: Map<string, Promise<number>>): Promise<Record<string, Counts>> {
+    const ask = (query: string): Promise<number> => {
+      if (!memo) return this.query(query, nowMs);
+      let answer = memo.get(query);
+      if (!answer) {
+        answer = this.query(query, nowMs);
+        memo.set(query, answer);
+      }
+      return answer;
+    };
+    if (slo.sli.source !== 'prometheus') throw new Error(`${slo.id} is not a prometheus SLO`);
+    const sli: PrometheusSli = slo.sli;
+    const entries = await Promise.all(
+      labels.map(async (label): Promise<[string, Counts]> => {
+        const queries = windowQueries(sli, label);
+        const [good, error, total] = await Promise.all([
+          queries.good !== undefined ? ask(queries.good) : Promise.resolve(undefined),
+          queries.error !== undefined ? ask(queries.error) : Promise.resolve(undefined),
+          ask(queries.total),
+        ]);
+        return [label, windowCounts({ good, error, total })];
+      }),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  private async query(query: string, nowMs: number): Promise<number> {
+    await this.slot();
+    try {
+      const response = await this.http.get('api/v1/query', { query, time: (nowMs / 1000).toFixed(3) });
+      if (typeof response.body !== 'object' || response.body === null) throw new Error(`Prometheus answered HTTP ${response.status}`);
+      return queryValue(response.body);
+    } catch (error) {
+      throw new Error(`prometheus: ${describe(error)}`);
+    } finally {
+      this.release();
+    }
+  }
+
+  private async slot(): Promise<void> {
+    if (this.inFlight < this.settings.concurrency) {
+      this.inFlight++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Closes the kept-alive connections (a reload replaced the settings). */
+  close(): void {
+    this.http.close();
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
