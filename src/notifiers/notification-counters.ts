@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Registry } from 'prom-client';
-import { METRICS_REGISTRY } from '../metrics/metrics-registry';
+import { counterValue, METRICS_REGISTRY } from '../metrics/metrics-registry';
 
 export type NotificationResult = 'delivered' | 'retried' | 'failed';
 
@@ -22,8 +22,7 @@ export class NotificationCounters {
     this.counter.inc({ receiver, result });
   }
 
-  async value(receiver: string, result: NotificationResult): Promise<number> {
-    const { values } = await this.counter.get();
-    return values.find((v) => v.labels.receiver === receiver && v.labels.result === result)?.value ?? 0;
+  value(receiver: string, result: NotificationResult): Promise<number> {
+    return counterValue(this.counter, { receiver, result });
   }
 }

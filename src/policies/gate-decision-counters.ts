@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Registry } from 'prom-client';
-import { METRICS_REGISTRY } from '../metrics/metrics-registry';
+import { counterValue, METRICS_REGISTRY } from '../metrics/metrics-registry';
 
 /** `deploy_gate_decisions_total{service,decision}` (SPEC §9). */
 @Injectable()
@@ -20,8 +20,7 @@ export class GateDecisionCounters {
     this.counter.inc({ service, decision });
   }
 
-  async value(service: string, decision: 'allow' | 'deny'): Promise<number> {
-    const { values } = await this.counter.get();
-    return values.find((v) => v.labels.service === service && v.labels.decision === decision)?.value ?? 0;
+  value(service: string, decision: 'allow' | 'deny'): Promise<number> {
+    return counterValue(this.counter, { service, decision });
   }
 }
