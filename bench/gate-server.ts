@@ -1,5 +1,5 @@
 import { EVENT_STORE, EventStore } from '../src/sources/events/event-store';
-import { EvaluationService } from '../src/slo/evaluation.service';
+import { EvaluationCycle } from '../src/cycle/evaluation-cycle';
 import { startBenchApp, runMain } from './bench-app';
 
 /**
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const store = app.get<EventStore>(EVENT_STORE);
   const now = clock.now();
   await store.add(Array.from({ length: 1_000 }, (_, i) => ({ slo: `slo-${i}`, timestampMs: now - 600_000, good: 999, total: 1_000 })));
-  const summary = await app.get(EvaluationService).runCycle(now);
+  const summary = await app.get(EvaluationCycle).runCycle(now);
   if (summary.error) throw new Error(summary.error);
   await app.listen(0, '127.0.0.1');
   process.stdout.write(`PORT=${(app.getHttpServer().address() as { port: number }).port}\n`);

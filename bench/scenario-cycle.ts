@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { startRedis } from '../test/helpers/redis-server';
-import { EvaluationService } from '../src/slo/evaluation.service';
+import { EvaluationCycle } from '../src/cycle/evaluation-cycle';
 import { fillDayOfMinutes, median, startBenchApp, runMain } from './bench-app';
 
 /**
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     const fillStarted = performance.now();
     const events = await fillDayOfMinutes(store, count, now);
     const fillMs = performance.now() - fillStarted;
-    const evaluation = app.get(EvaluationService);
+    const evaluation = app.get(EvaluationCycle);
     const first = await evaluation.runCycle(now); // in Redis mode this loads the mirror from Redis
     if (first.error || first.failed > 0) throw new Error(`first cycle failed: ${first.error ?? first.failed}`);
     const durations: number[] = [];

@@ -5,7 +5,7 @@ import { ConfigHolder } from '../src/config/config-holder';
 import { loadConfig } from '../src/config/config.loader';
 import { ManualClock } from '../src/common/clock';
 import { createApp } from '../src/create-app';
-import { EvaluationService } from '../src/slo/evaluation.service';
+import { EvaluationCycle } from '../src/cycle/evaluation-cycle';
 import { CounterSample, startPrometheus } from '../test/helpers/prometheus-server';
 import { BENCH_TOKEN, median, runMain } from './bench-app';
 
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     const config = new ConfigHolder(read(), read);
     const clock = new ManualClock(now);
     const app = await createApp({ config, clock, scheduler: false });
-    const evaluation = app.get(EvaluationService);
+    const evaluation = app.get(EvaluationCycle);
     const durations: number[] = [];
     let failed = 0;
     for (let i = 0; i < 3; i++) {

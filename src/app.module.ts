@@ -9,10 +9,9 @@ import { AuthGuard } from './auth/auth.guard';
 import { CoreModule } from './core.module';
 import { StoreModule } from './store/store.module';
 import { SloModule } from './slo/slo.module';
-import { EvaluationSchedulerModule } from './slo/evaluation-scheduler.module';
+import { CycleModule, SchedulerModule } from './cycle/cycle.module';
 import { PoliciesModule } from './policies/policies.module';
-import { SilencesModule } from './alerts/silences/silences.module';
-import { AlertsModule } from './alerts/alerts.module';
+import { AlertingModule } from './alerting/alerting.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SourcesModule } from './sources/sources.module';
 import { HealthModule } from './health/health.module';
@@ -37,13 +36,13 @@ export class AppModule {
         CoreModule.forRoot(options.config, options.clock ?? systemClock),
         ScheduleModule.forRoot(),
         StoreModule.forRoot(),
-        SloModule,
-        PoliciesModule,
-        SilencesModule,
-        AlertsModule,
-        MetricsModule,
-        ...(scheduler ? [EvaluationSchedulerModule] : []),
         SourcesModule,
+        SloModule,
+        AlertingModule,
+        PoliciesModule,
+        CycleModule,
+        MetricsModule,
+        ...(scheduler ? [SchedulerModule] : []),
         HealthModule,
         WebModule,
       ],

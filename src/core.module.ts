@@ -1,8 +1,8 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigHolder } from './config/config-holder';
 import { CLOCK, Clock } from './common/clock';
-import { Readiness } from './slo/readiness';
-import { createMetricsRegistry, METRICS_REGISTRY } from './metrics/metrics-registry';
+import { Readiness } from './cycle/readiness';
+import { createMetricsRegistry, METRICS_REGISTRY } from './common/metrics-registry';
 
 /** Process-wide singletons: the config in force, the clock, readiness flags, the metrics registry. */
 @Global()

@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, formatProblem } from './config/app-config';
 import { ConfigHolder } from './config/config-holder';
-import { EvaluationService } from './slo/evaluation.service';
-import { Readiness } from './slo/readiness';
+import { EvaluationCycle } from './cycle/evaluation-cycle';
+import { Readiness } from './cycle/readiness';
 
 export const SHUTDOWN_DEADLINE_MS = 9_000;
 
@@ -44,7 +44,7 @@ export function installSignalHandlers(app: NestFastifyApplication, holder: Confi
     deadline.unref();
     void (async () => {
       try {
-        await app.get(EvaluationService).idle();
+        await app.get(EvaluationCycle).idle();
         await app.close();
       } catch (error) {
         logger.error({ err: error instanceof Error ? error.message : String(error) }, 'error during shutdown');

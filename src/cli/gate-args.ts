@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CHANGE_TYPES, ChangeType } from '../policies/domain/gate-matrix';
+import { CHANGE_TYPES, isChangeType } from '../policies/domain/gate-matrix';
 import { GateRequest, GateRequestBody } from './gate-client';
 
 /**
@@ -115,10 +115,6 @@ export function parseGateArgs(args: string[], env: Env): ParsedGateArgs {
   return {
     request: { endpoint: endpoint.endpoint, body, token, failOpen: values['fail-open'] === true, timeoutMs: timeout },
   };
-}
-
-function isChangeType(value: string): value is ChangeType {
-  return (CHANGE_TYPES as readonly string[]).includes(value);
 }
 
 function endpointOf(raw: string): { endpoint: string } | { problem: string } {

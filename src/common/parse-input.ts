@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { ValidationError } from './domain-error';
 import { zodIssuesToDetails } from './problem-path';
 import { parseTimestamp } from './timestamp';
-import { parseDuration } from '../slo/domain/duration';
 
 /** Parses request input with a zod schema; failures become a 400 with one detail per problem. */
 export function parseInput<S extends z.ZodTypeAny>(schema: S, input: unknown, what = 'invalid request'): z.output<S> {
@@ -15,11 +14,6 @@ export const timestampSchema = z
   .string()
   .refine((s) => parseTimestamp(s) !== null, 'must be an ISO-8601 timestamp with Z or an offset')
   .transform((s) => parseTimestamp(s) as number);
-
-export const durationSchema = z
-  .string()
-  .refine((s) => parseDuration(s) !== null, 'must be a duration such as 30s, 5m, 1h, 1d')
-  .transform((s) => parseDuration(s) as number);
 
 /** A query-string integer ("50") within bounds. */
 export const queryInt = (min: number, max: number) =>

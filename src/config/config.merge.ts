@@ -1,5 +1,6 @@
 import type { AlertRule, AppConfig, ConfigProblem, NotifierConfig, RouteConfig, SloConfig } from './app-config';
 import { formatPath, joinPath } from './config.problems';
+import { AuthSchema, PolicySchema } from './config.schema';
 import type {
   AuthInput,
   HeartbeatInput,
@@ -12,8 +13,8 @@ import type {
 } from './config.schema';
 import { resolveServer } from './config.server';
 import type { PathSegment } from './env-substitution';
-import { defaultRulesFor } from '../slo/domain/default-rules';
-import { durationMs } from '../slo/domain/duration';
+import { defaultRulesFor } from './default-rules';
+import { durationMs } from '../common/duration';
 
 /** Sections that may appear in one file (document) only. */
 export const SINGLE_SECTIONS = ['sources', 'policy', 'auth', 'server', 'heartbeat'] as const;
@@ -195,7 +196,7 @@ export function mergeFragments(
 
   const sources = single('sources');
   const policy = single('policy');
-  const auth = single('auth') ?? { publicRead: false, tokens: [] };
+  const auth = single('auth') ?? AuthSchema.parse({});
   const heartbeat = single('heartbeat');
 
   const authFragment = owner.get('auth');
@@ -214,7 +215,7 @@ export function mergeFragments(
     sources: {},
     notifiers,
     routes,
-    policy: policy ?? { zones: { caution: 0.5, freeze: 0.25 }, onUnknown: 'deny', onNoData: 'unknown' },
+    policy: policy ?? PolicySchema.parse({}),
     auth: { publicRead: auth.publicRead, tokens: auth.tokens },
     server,
     warnings,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { parseDuration } from '../slo/domain/duration';
+import { parseDuration } from '../common/duration';
+import { durationSchema } from '../common/duration.schema';
+
 
 /**
  * The config file format of SPEC §3, as zod schemas. Every object is `.strict()`: unknown keys are
@@ -21,17 +23,6 @@ const scalarToString = (v: unknown): unknown => (typeof v === 'number' || typeof
 const num = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(numeric, schema);
 const bool = () => z.preprocess(booleanish, z.boolean());
 const nonEmpty = () => z.string().trim().min(1);
-
-/** A Prometheus-style duration string (`30s`, `5m`, `1h`, `30d`, `4w`, `1h30m`). */
-export const durationSchema = z
-  .string()
-  .superRefine((text, ctx) => {
-    if (parseDuration(text) === null) {
-      const shown = text.length <= 32 ? ` "${text}"` : '';
-      ctx.addIssue({ code: 'custom', message: `invalid duration${shown}: expected e.g. 30s, 5m, 1h, 7d, 4w` });
-    }
-  })
-  .describe('Prometheus-style duration: 10s, 5m, 1h, 6h, 1d, 30d, 4w');
 
 const urlWithProtocols = (protocols: string[], what: string) =>
   z.string().superRefine((text, ctx) => {
@@ -253,14 +244,23 @@ export const AuthSchema = z
 
 const hostPort = z.object({ host: nonEmpty(), port: num(z.number().int().min(1).max(65535)) }).strict();
 
+/** What a `server:` key is when neither the file nor the environment sets it (SPEC §2). */
+export const SERVER_DEFAULTS = {
+  port: 8080,
+  host: '0.0.0.0',
+  redisPrefix: 'slo:',
+  evaluationInterval: '30s',
+  logLevel: 'info',
+} as const;
+
 export const ServerSchema = z
   .object({
-    port: num(z.number().int().min(0).max(65535)).optional().describe('HTTP port (env PORT wins), default 8080'),
-    host: nonEmpty().optional().describe('bind address (env HOST wins), default 0.0.0.0'),
+    port: num(z.number().int().min(0).max(65535)).optional().describe(`HTTP port (env PORT wins), default ${SERVER_DEFAULTS.port}`),
+    host: nonEmpty().optional().describe(`bind address (env HOST wins), default ${SERVER_DEFAULTS.host}`),
     redisUrl: redisUrlSchema.optional().describe('Redis for all state (env REDIS_URL wins)'),
-    redisPrefix: z.string().optional().describe('key prefix (env REDIS_PREFIX wins), default "slo:"'),
-    evaluationInterval: durationSchema.optional().describe('env EVALUATION_INTERVAL wins, default 30s'),
-    logLevel: z.enum(LOG_LEVELS).optional().describe('env LOG_LEVEL wins, default info'),
+    redisPrefix: z.string().optional().describe(`key prefix (env REDIS_PREFIX wins), default "${SERVER_DEFAULTS.redisPrefix}"`),
+    evaluationInterval: durationSchema.optional().describe(`env EVALUATION_INTERVAL wins, default ${SERVER_DEFAULTS.evaluationInterval}`),
+    logLevel: z.enum(LOG_LEVELS).optional().describe(`env LOG_LEVEL wins, default ${SERVER_DEFAULTS.logLevel}`),
     corsOrigins: z.array(nonEmpty()).optional().describe('CORS off unless origins are listed'),
     externalUrl: z
       .string()

@@ -1,18 +1,12 @@
 import type { ConfigProblem, ServerConfig } from './app-config';
 import { configErrorMap } from './config.problems';
-import { ServerSchema, type ServerInput } from './config.schema';
-import { durationMs } from '../slo/domain/duration';
+import { SERVER_DEFAULTS, ServerSchema, type ServerInput } from './config.schema';
+
+export { SERVER_DEFAULTS };
+import { durationMs } from '../common/duration';
 
 /** `file` of problems about environment variables. */
 export const ENVIRONMENT_FILE = '(environment)';
-
-export const SERVER_DEFAULTS = {
-  port: 8080,
-  host: '0.0.0.0',
-  redisPrefix: 'slo:',
-  evaluationInterval: '30s',
-  logLevel: 'info',
-} as const;
 
 /** Environment variables that override `server:` keys (SPEC §2: env wins). */
 export const SERVER_ENV: ReadonlyArray<[env: string, key: keyof ServerInput, problem?: string]> = [

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { Readiness } from '../slo/readiness';
-import { STATE_HEALTH, StateHealth } from '../store/state-health';
+import { Readiness } from '../cycle/readiness';
+import { STATE_HEALTH, StateHealth } from '../common/state-health';
 
 /** Liveness and readiness (SPEC §5): ready once config is loaded, a first cycle ran, Redis answers. */
 @ApiTags('health')

@@ -1,10 +1,10 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Gauge, Histogram, Registry } from 'prom-client';
 import { ConfigHolder } from '../config/config-holder';
-import { ZONE_SEVERITY_ORDER } from '../policies/domain/zones';
-import { EvaluationService } from '../slo/evaluation.service';
+import { ZONE_SEVERITY_ORDER } from '../slo/domain/zones';
+import { EvaluationCycle } from '../cycle/evaluation-cycle';
 import { SloQueryService } from '../slo/slo-query.service';
-import { METRICS_REGISTRY } from './metrics-registry';
+import { METRICS_REGISTRY } from '../common/metrics-registry';
 
 const SEVERITIES = ['page', 'ticket'] as const;
 
@@ -27,7 +27,7 @@ export class MetricsService implements OnModuleInit {
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
     private readonly config: ConfigHolder,
     private readonly budgets: SloQueryService,
-    private readonly evaluation: EvaluationService,
+    private readonly evaluation: EvaluationCycle,
   ) {
     const registers = [registry];
     this.remaining = new Gauge({ name: 'slo_error_budget_remaining', help: 'Error budget remaining: 1 untouched, 0 spent, negative overspent', labelNames: ['slo', 'service'], registers });

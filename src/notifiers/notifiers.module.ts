@@ -1,24 +1,27 @@
-import { Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { SloModule } from '../slo/slo.module';
-import { DeliveryWorker } from './delivery.worker';
+import { Module } from '@nestjs/common';
+import { DeliveryWorker } from './delivery/delivery.worker';
+import { HeartbeatService } from './delivery/heartbeat.service';
+import { NotificationCounters } from './delivery/notification-counters';
 import { NotifierDrivers } from './drivers/notifier-drivers';
-import { HeartbeatService } from './heartbeat.service';
-import { NotificationCounters } from './notification-counters';
+import { PagerDutyChangeEvents } from './drivers/pagerduty-change-events';
+import { CHANGE_EVENTS } from './ports/change-events';
+import { DELIVERY_TRIGGER } from './ports/delivery-trigger';
 
-/** Delivery of recorded notifications to PagerDuty, Slack and the log; the heartbeat. */
+/**
+ * Delivers: sends what the outbox holds to PagerDuty, Slack and the log (the delivery worker and
+ * the drivers), pings the heartbeat, sends change events. Knows nothing of alert rules: alerting
+ * records into the outbox (a store port) and nudges delivery through `DELIVERY_TRIGGER`.
+ */
 @Module({
-  imports: [SloModule],
-  providers: [NotifierDrivers, DeliveryWorker, NotificationCounters, HeartbeatService],
-  exports: [DeliveryWorker, NotificationCounters, HeartbeatService],
+  providers: [
+    NotifierDrivers,
+    DeliveryWorker,
+    NotificationCounters,
+    HeartbeatService,
+    PagerDutyChangeEvents,
+    { provide: DELIVERY_TRIGGER, useExisting: DeliveryWorker },
+    { provide: CHANGE_EVENTS, useExisting: PagerDutyChangeEvents },
+  ],
+  exports: [DeliveryWorker, NotificationCounters, HeartbeatService, DELIVERY_TRIGGER, CHANGE_EVENTS],
 })
 export class NotifiersModule {}
-
-/** Starts the delivery loop; part of the scheduler, so tests that drive time themselves leave it out. */
-@Injectable()
-export class DeliveryLoop implements OnApplicationBootstrap {
-  constructor(private readonly worker: DeliveryWorker) {}
-
-  onApplicationBootstrap(): void {
-    this.worker.start();
-  }
-}

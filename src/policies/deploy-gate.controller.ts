@@ -7,7 +7,7 @@ import { decisionsQuerySchema, gateRequestSchema } from './gate-request';
 import { DeployGateService } from './deploy-gate.service';
 import { DecisionListDto, GateRequestDto, GateResponseDto } from './dto/policy.dto';
 import { Inject } from '@nestjs/common';
-import { POLICY_STATE, PolicyStateRepository } from './policy-state';
+import { POLICY_STATE, PolicyStateRepository } from './ports/policy-state.repository';
 
 @ApiTags('deploy gate')
 @ApiBearerAuth()

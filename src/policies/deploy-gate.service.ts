@@ -7,8 +7,9 @@ import { SloQueryService } from '../slo/slo-query.service';
 import type { BudgetObject, SloStanding } from '../slo/budget-view';
 import { decideGate, freezeCovers, GateOutcome, overrideActive } from './domain/gate-policy';
 import type { ChangeType } from './domain/gate-matrix';
-import { DecisionRecord, DeployRecord, Freeze, Override, POLICY_STATE, PolicyStateRepository } from './policy-state';
-import { ChangeEventsPublisher } from './change-events.publisher';
+import { DecisionRecord, DeployRecord, Freeze, Override, POLICY_STATE, PolicyStateRepository } from './ports/policy-state.repository';
+import { CHANGE_EVENTS, ChangeEventSender } from '../notifiers/ports/change-events';
+import { deployChangeEvent } from './change-events';
 import { GateDecisionCounters } from './gate-decision-counters';
 
 export interface GateRequest {
@@ -58,7 +59,7 @@ export class DeployGateService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly budgets: SloQueryService,
     @Inject(POLICY_STATE) private readonly state: PolicyStateRepository,
-    private readonly changeEvents: ChangeEventsPublisher,
+    @Inject(CHANGE_EVENTS) private readonly changeEvents: ChangeEventSender,
     private readonly counters: GateDecisionCounters,
   ) {}
 
@@ -104,7 +105,7 @@ export class DeployGateService {
         requestedBy: request.requestedBy ?? null,
         slos: slos.map((s) => ({ slo: s.slo, remaining: s.remaining })),
       });
-      this.changeEvents.deploy(record);
+      this.changeEvents.publish(deployChangeEvent(record));
     }
     this.counters.increment(request.service, outcome.decision);
     this.logger.log(

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Registry } from 'prom-client';
-import { counterValue, METRICS_REGISTRY } from '../metrics/metrics-registry';
+import { counterValue, METRICS_REGISTRY } from '../common/metrics-registry';
 
 /** `deploy_gate_decisions_total{service,decision}` (SPEC §9). */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SloModule } from '../slo/slo.module';
-import { ChangeEventsPublisher } from './change-events.publisher';
+import { NotifiersModule } from '../notifiers/notifiers.module';
 import { DeployGateController } from './deploy-gate.controller';
 import { DeployGateService } from './deploy-gate.service';
 import { FreezesController } from './freezes.controller';
@@ -11,9 +11,9 @@ import { GateDecisionCounters } from './gate-decision-counters';
 
 /** The error-budget policy: deploy gate, freezes, overrides, audit, deploy markers. */
 @Module({
-  imports: [SloModule],
+  imports: [SloModule, NotifiersModule],
   controllers: [DeployGateController, FreezesController, OverridesController, ServicesController],
-  providers: [DeployGateService, PolicyAdminService, ChangeEventsPublisher, GateDecisionCounters],
-  exports: [ChangeEventsPublisher, GateDecisionCounters],
+  providers: [DeployGateService, PolicyAdminService, GateDecisionCounters],
+  exports: [GateDecisionCounters],
 })
 export class PoliciesModule {}

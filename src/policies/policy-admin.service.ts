@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { ConfigHolder } from '../config/config-holder';
 import { CLOCK, Clock } from '../common/clock';
 import { NotFoundError, ValidationError } from '../common/domain-error';
-import { AdminAuditEntry, Freeze, Override, POLICY_STATE, PolicyStateRepository } from './policy-state';
-import { ChangeEventsPublisher } from './change-events.publisher';
+import type { AdminAuditEntry } from '../common/admin-audit';
+import { Freeze, Override, POLICY_STATE, PolicyStateRepository } from './ports/policy-state.repository';
+import { CHANGE_EVENTS, ChangeEventSender } from '../notifiers/ports/change-events';
+import { overrideChangeEvent } from './change-events';
 
 export interface FreezeInput {
   service: string;
@@ -32,7 +34,7 @@ export class PolicyAdminService {
     private readonly config: ConfigHolder,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(POLICY_STATE) private readonly state: PolicyStateRepository,
-    private readonly changeEvents: ChangeEventsPublisher,
+    @Inject(CHANGE_EVENTS) private readonly changeEvents: ChangeEventSender,
   ) {}
 
   async createFreeze(input: FreezeInput, actor: string): Promise<Freeze> {
@@ -94,7 +96,7 @@ export class PolicyAdminService {
       expiresAt: override.expiresAt,
       approvedBy: override.approvedBy,
     });
-    this.changeEvents.override(override);
+    this.changeEvents.publish(overrideChangeEvent(override));
     return override;
   }
 

@@ -1,7 +1,8 @@
 import type { AppConfig, SloConfig } from '../config/app-config';
-import { sloZone, Zone } from '../policies/domain/zones';
-import type { SloEvaluationRecord } from './evaluation-record';
+import { sloZone, Zone } from './domain/zones';
+import type { SloEvaluationRecord } from './ports/evaluation.repository';
 import { windowsInUse } from './domain/rule-evaluation';
+import type { BudgetAlert } from './ports/firing-alerts';
 
 /** The budget object of SPEC §5, field for field. */
 export interface BudgetObject {
@@ -20,12 +21,6 @@ export interface BudgetObject {
   alerts: BudgetAlert[];
 }
 
-export interface BudgetAlert {
-  severity: string;
-  kind: string;
-  state: 'firing';
-  since: string;
-}
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 

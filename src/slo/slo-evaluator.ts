@@ -1,8 +1,7 @@
 import type { SloConfig } from '../config/app-config';
-import type { EventStore } from '../sources/events/event-store';
 import { computeBudget, BudgetNumbers, type Counts } from './domain/budget-math';
 import { evaluateRules, windowsInUse } from './domain/rule-evaluation';
-import { durationMs } from './domain/duration';
+import { durationMs } from '../common/duration';
 
 /** The window labels an SLO's budget object reports (`burnRates` keys) and their lengths. */
 export interface SloWindows {
@@ -24,19 +23,6 @@ export function sloWindows(slo: SloConfig): SloWindows {
 /** The windows the event store must keep for an SLO: every rule window, 1h and the SLO window. */
 export function storeWindowsMs(slo: SloConfig): number[] {
   return sloWindows(slo).readMs;
-}
-
-/** Budget numbers of an `events` SLO at `nowMs`, from the event store's local view. */
-export function evaluateEventsSlo(slo: SloConfig, windows: SloWindows, store: EventStore, nowMs: number): BudgetNumbers {
-  return budgetFromCounts(slo, windows, eventCounts(slo, windows, store, nowMs), nowMs);
-}
-
-/** The counts of every window the SLO reads, by label. */
-export function eventCounts(slo: SloConfig, windows: SloWindows, store: EventStore, nowMs: number): Record<string, Counts> {
-  const sums = store.windowCounts(slo.id, nowMs, windows.readMs);
-  const counts: Record<string, Counts> = {};
-  windows.readLabels.forEach((label, i) => (counts[label] = sums[i]));
-  return counts;
 }
 
 export interface SloEvaluation {
@@ -62,7 +48,7 @@ export function evaluateSlo(
   return { numbers, rulesHeld };
 }
 
-function budgetFromCounts(slo: SloConfig, windows: SloWindows, counts: Record<string, Counts>, nowMs: number): BudgetNumbers {
+export function budgetFromCounts(slo: SloConfig, windows: SloWindows, counts: Record<string, Counts>, nowMs: number): BudgetNumbers {
   return computeBudget({
     objective: slo.objective,
     windowMs: slo.windowMs,

@@ -3,12 +3,12 @@ import { ConfigHolder } from '../config/config-holder';
 import type { SloConfig } from '../config/app-config';
 import { CLOCK, Clock } from '../common/clock';
 import { NotFoundError, StateUnavailableError, ValidationError } from '../common/domain-error';
-import { EVENT_STORE, EventStore } from '../sources/events/event-store';
-import { STATE_HEALTH, StateHealth } from '../store/state-health';
-import { EVALUATION_REPOSITORY, EvaluationRepository } from './evaluation-record';
-import { BudgetAlert, BudgetObject, sloStanding, SloStanding, toBudgetObject } from './budget-view';
-import { ALERT_STATE_REPOSITORY, AlertStateRepository } from '../alerts/alert-store';
-import { evaluateEventsSlo, sloWindows } from './slo-evaluator';
+import { STATE_HEALTH, StateHealth } from '../common/state-health';
+import { EVALUATION_REPOSITORY, EvaluationRepository } from './ports/evaluation.repository';
+import { BudgetObject, sloStanding, SloStanding, toBudgetObject } from './budget-view';
+import { FIRING_ALERTS, FiringAlertsReader, type BudgetAlert } from './ports/firing-alerts';
+import { METRICS_SOURCES, MetricsSource } from './ports/metrics-source';
+import { budgetFromCounts, sloWindows } from './slo-evaluator';
 
 export const MAX_PAGE = 1000;
 export const MAX_HISTORY_POINTS = 2000;
@@ -32,9 +32,9 @@ export class SloQueryService {
     private readonly config: ConfigHolder,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(EVALUATION_REPOSITORY) private readonly evaluations: EvaluationRepository,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(STATE_HEALTH) private readonly state: StateHealth,
-    @Inject(ALERT_STATE_REPOSITORY) private readonly alerts: AlertStateRepository,
+    @Inject(FIRING_ALERTS) private readonly alerts: FiringAlertsReader,
+    @Inject(METRICS_SOURCES) private readonly sources: readonly MetricsSource[],
   ) {}
 
   async list(query: { service?: string; limit: number; cursor?: string }): Promise<SloPage> {
@@ -61,7 +61,10 @@ export class SloQueryService {
     return { definition: definitionOf(slo), budget: await this.budget(id) };
   }
 
-  /** The SLO's numbers at each step, recomputed from the stored events. */
+  /**
+   * The SLO's numbers at each step, recomputed from its source's local view (the stored events);
+   * null points for a source without one (Prometheus: range queries are not wired yet).
+   */
   async history(id: string, range: { fromMs: number; toMs: number; stepMs: number }): Promise<{ slo: string; points: HistoryPoint[] }> {
     const slo = this.sloOrThrow(id);
     // The points come from this replica's view of the events; answer only while the store answers.
@@ -75,13 +78,15 @@ export class SloQueryService {
       ]);
     }
     const windows = sloWindows(slo);
+    const source = this.sources.find((s) => s.kind === slo.sli.source);
+    const request = { slo, labels: windows.readLabels, windowsMs: windows.readMs };
     const out: HistoryPoint[] = [];
     for (let t = range.fromMs; t <= range.toMs; t += range.stepMs) {
-      if (slo.sli.source !== 'events') {
+      if (!source?.countsAt) {
         out.push({ t: new Date(t).toISOString(), sli: null, remaining: null, burnRates: null });
         continue;
       }
-      const numbers = evaluateEventsSlo(slo, windows, this.store, t);
+      const numbers = budgetFromCounts(slo, windows, source.countsAt(request, t), t);
       out.push({ t: new Date(t).toISOString(), sli: numbers.sli, remaining: numbers.remaining, burnRates: numbers.burnRates });
     }
     return { slo: slo.id, points: out };
@@ -101,7 +106,7 @@ export class SloQueryService {
     const config = this.config.current;
     const [records, firing] = await Promise.all([
       this.evaluations.getMany(slos.map((slo) => slo.id)),
-      withAlerts ? this.firingBySlo() : Promise.resolve(new Map<string, BudgetAlert[]>()),
+      withAlerts ? this.alerts.firingBySlo() : Promise.resolve(new Map<string, BudgetAlert[]>()),
     ]);
     const now = this.clock.now();
     return slos.map((slo, i) => toBudgetObject(slo, records[i], config, now, firing.get(slo.id)));
@@ -113,17 +118,6 @@ export class SloQueryService {
     const records = await this.evaluations.getMany(slos.map((slo) => slo.id));
     const now = this.clock.now();
     return slos.map((slo, i) => sloStanding(slo, records[i], config, now));
-  }
-
-  private async firingBySlo(): Promise<Map<string, BudgetAlert[]>> {
-    const out = new Map<string, BudgetAlert[]>();
-    for (const { slo, states } of await this.alerts.loadAll()) {
-      const firing = states
-        .filter((s) => s.state === 'firing')
-        .map((s): BudgetAlert => ({ severity: s.severity, kind: s.kind, state: 'firing', since: new Date(s.since ?? 0).toISOString() }));
-      if (firing.length > 0) out.set(slo, firing);
-    }
-    return out;
   }
 }
 

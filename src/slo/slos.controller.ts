@@ -2,7 +2,8 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { RequireScope } from '../auth/require-scope.decorator';
-import { durationSchema, parseInput, queryInt, timestampSchema } from '../common/parse-input';
+import { parseInput, queryInt, timestampSchema } from '../common/parse-input';
+import { durationMsSchema } from '../common/duration.schema';
 import { CLOCK, Clock } from '../common/clock';
 import { Inject } from '@nestjs/common';
 import { ValidationError } from '../common/domain-error';
@@ -18,7 +19,7 @@ const listQuery = z
   .strict();
 
 const historyQuery = z
-  .object({ from: timestampSchema.optional(), to: timestampSchema.optional(), step: durationSchema.optional() })
+  .object({ from: timestampSchema.optional(), to: timestampSchema.optional(), step: durationMsSchema.optional() })
   .strict();
 
 const DAY_MS = 86_400_000;

@@ -3,24 +3,32 @@ import type { Redis } from 'ioredis';
 import { ConfigHolder } from '../config/config-holder';
 import { CLOCK, Clock } from '../common/clock';
 import { EVENT_STORE, EventStore, SloStoreLayout } from '../sources/events/event-store';
-import { MemoryEventStore } from '../sources/events/memory-event-store';
-import { RedisEventStore } from '../sources/events/redis-event-store';
+import { MemoryEventStore } from './memory/memory-event-store';
+import { RedisEventStore } from './redis/redis-event-store';
 import { IDEMPOTENCY_REPOSITORY } from '../sources/events/idempotency';
-import { EVALUATION_REPOSITORY, EvaluationRepository } from '../slo/evaluation-record';
+import { EVALUATION_REPOSITORY, EvaluationRepository } from '../slo/ports/evaluation.repository';
 import { storeWindowsMs } from '../slo/slo-evaluator';
 import type { AppConfig } from '../config/app-config';
-import { MemoryEvaluationRepository } from './memory-evaluation.repository';
-import { MemoryIdempotencyRepository } from './memory-idempotency.repository';
-import { RedisEvaluationRepository } from './redis-evaluation.repository';
-import { RedisIdempotencyRepository } from './redis-idempotency.repository';
-import { createRedisClient, redactRedisUrl, waitForRedis } from './redis-connection';
-import { STATE_HEALTH, memoryStateHealth, redisStateHealth } from './state-health';
-import { POLICY_STATE } from '../policies/policy-state';
-import { MemoryPolicyStateRepository } from './memory-policy-state.repository';
-import { RedisPolicyStateRepository } from './redis-policy-state.repository';
-import { ALERT_STATE_REPOSITORY, OUTBOX } from '../alerts/alert-store';
-import { MemoryAlertStore } from './memory-alert-store';
-import { RedisAlertStore } from './redis-alert-store';
+import { MemoryEvaluationRepository } from './memory/memory-evaluation.repository';
+import { MemoryIdempotencyRepository } from './memory/memory-idempotency.repository';
+import { RedisEvaluationRepository } from './redis/redis-evaluation.repository';
+import { RedisIdempotencyRepository } from './redis/redis-idempotency.repository';
+import { createRedisClient, redactRedisUrl, waitForRedis } from './redis/redis-connection';
+import { STATE_HEALTH } from '../common/state-health';
+import { memoryStateHealth } from './memory/memory-state-health';
+import { redisStateHealth } from './redis/redis-state-health';
+import { ADMIN_AUDIT } from '../common/admin-audit';
+import { SILENCE_REPOSITORY } from '../alerting/silences/silence';
+import { HEARTBEAT_SLOT } from '../notifiers/ports/heartbeat-slot';
+import { MemoryHeartbeatSlot } from './memory/memory-heartbeat-slot';
+import { RedisHeartbeatSlot } from './redis/redis-heartbeat-slot';
+import { POLICY_STATE } from '../policies/ports/policy-state.repository';
+import { MemoryPolicyStateRepository } from './memory/memory-policy-state.repository';
+import { RedisPolicyStateRepository } from './redis/redis-policy-state.repository';
+import { ALERT_STATE_REPOSITORY } from '../alerting/ports/alert-state.repository';
+import { OUTBOX } from '../notifiers/ports/outbox';
+import { MemoryAlertStore } from './memory/memory-alert-store';
+import { RedisAlertStore } from './redis/redis-alert-store';
 
 const ALERT_STORE = Symbol('ALERT_STORE');
 
@@ -114,6 +122,14 @@ export class StoreModule {
         },
         { provide: ALERT_STATE_REPOSITORY, useExisting: ALERT_STORE },
         { provide: OUTBOX, useExisting: ALERT_STORE },
+        { provide: SILENCE_REPOSITORY, useExisting: POLICY_STATE },
+        { provide: ADMIN_AUDIT, useExisting: POLICY_STATE },
+        {
+          provide: HEARTBEAT_SLOT,
+          inject: [REDIS_CLIENT, ConfigHolder],
+          useFactory: (redis: Redis | null, config: ConfigHolder) =>
+            redis ? new RedisHeartbeatSlot(redis, config.current.server.redisPrefix) : new MemoryHeartbeatSlot(),
+        },
         {
           provide: STATE_HEALTH,
           inject: [REDIS_CLIENT],
@@ -127,8 +143,11 @@ export class StoreModule {
         EVALUATION_REPOSITORY,
         IDEMPOTENCY_REPOSITORY,
         POLICY_STATE,
+        SILENCE_REPOSITORY,
+        ADMIN_AUDIT,
         ALERT_STATE_REPOSITORY,
         OUTBOX,
+        HEARTBEAT_SLOT,
         STATE_HEALTH,
       ],
     };

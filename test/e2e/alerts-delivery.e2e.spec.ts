@@ -1,7 +1,7 @@
 import { createServer, Server } from 'node:http';
-import { DeliveryWorker } from '../../src/notifiers/delivery.worker';
-import { HeartbeatService } from '../../src/notifiers/heartbeat.service';
-import { NotificationCounters } from '../../src/notifiers/notification-counters';
+import { DeliveryWorker } from '../../src/notifiers/delivery/delivery.worker';
+import { HeartbeatService } from '../../src/notifiers/delivery/heartbeat.service';
+import { NotificationCounters } from '../../src/notifiers/delivery/notification-counters';
 import { TOKENS } from '../helpers/configs';
 import { freePort } from '../helpers/free-port';
 import { startPagerDutyReceiver, startSlackReceiver, LoopbackReceiver } from '../helpers/receivers';

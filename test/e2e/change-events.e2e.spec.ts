@@ -1,5 +1,5 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import { ChangeEventsPublisher } from '../../src/policies/change-events.publisher';
+import { PagerDutyChangeEvents } from '../../src/notifiers/drivers/pagerduty-change-events';
 import { freePort } from '../helpers/free-port';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { TOKENS } from '../helpers/configs';
@@ -61,7 +61,7 @@ class FakePagerDuty {
 describe('PagerDuty change events', () => {
   let pd: FakePagerDuty;
   let t: TestApp;
-  let publisher: ChangeEventsPublisher;
+  let publisher: PagerDutyChangeEvents;
 
   beforeAll(async () => {
     pd = new FakePagerDuty();
@@ -74,7 +74,7 @@ describe('PagerDuty change events', () => {
     pd.requests.length = 0;
     pd.script = [];
     t = await startTestApp(gateConfig({ pagerdutyUrl: `http://127.0.0.1:${pd.port}/v2/enqueue` }));
-    publisher = t.app.get(ChangeEventsPublisher);
+    publisher = t.app.get(PagerDutyChangeEvents);
     publisher.retryBaseMs = 10;
     expect((await t.request({ method: 'POST', url: '/v1/events', token: TOKENS.ingest, body: zoneEvents(t.clock.now()) })).status).toBe(202);
     await t.evaluate();

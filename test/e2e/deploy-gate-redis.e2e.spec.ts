@@ -1,4 +1,4 @@
-import { ChangeEventsPublisher } from '../../src/policies/change-events.publisher';
+import { PagerDutyChangeEvents } from '../../src/notifiers/drivers/pagerduty-change-events';
 import { startRedis, TestRedis } from '../helpers/redis-server';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { TOKENS } from '../helpers/configs';
@@ -141,7 +141,7 @@ describe('deploy gate on Redis', () => {
     await t.request({ method: 'POST', url: '/v1/events', token: TOKENS.ingest, body: zoneEvents(now) });
     await t.evaluate();
     expect((await gate(t, { service: 'zone-normal', changeType: 'feature', version: 'v1' })).body.decision).toBe('allow');
-    const deploys = jest.spyOn(t.app.get(ChangeEventsPublisher), 'deploy');
+    const deploys = jest.spyOn(t.app.get(PagerDutyChangeEvents), 'publish');
 
     await redis.kill();
     try {

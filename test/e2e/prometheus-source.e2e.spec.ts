@@ -1,4 +1,4 @@
-import { DeliveryWorker } from '../../src/notifiers/delivery.worker';
+import { DeliveryWorker } from '../../src/notifiers/delivery/delivery.worker';
 import { TOKENS } from '../helpers/configs';
 import { CounterSample, startPrometheus, TestPrometheus } from '../helpers/prometheus-server';
 import { LoopbackReceiver, startSlackReceiver } from '../helpers/receivers';

@@ -1,5 +1,5 @@
-import { SilenceService } from '../../src/alerts/silences/silence.service';
-import { silenceCovers } from '../../src/alerts/domain/silence-match';
+import { SilenceService } from '../../src/alerting/silences/silence.service';
+import { silenceCovers } from '../../src/alerting/domain/silence-match';
 import { startRedis, TestRedis } from '../helpers/redis-server';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { testConfig, TOKENS } from '../helpers/configs';

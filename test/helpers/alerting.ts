@@ -1,4 +1,4 @@
-import { DeliveryWorker } from '../../src/notifiers/delivery.worker';
+import { DeliveryWorker } from '../../src/notifiers/delivery/delivery.worker';
 import { TOKENS } from './configs';
 import type { TestApp } from './test-app';
 import type { LoopbackReceiver, ReceivedRequest } from './receivers';

@@ -1,4 +1,4 @@
-import type { NotificationMessage } from '../../src/notifiers/notification';
+import type { NotificationMessage } from '../../src/notifiers/ports/notification-message';
 
 /** A page of checkout-availability burning at 15.2× over 1h with 2% of its budget left. */
 export function burnRateMessage(overrides: Partial<NotificationMessage> = {}): NotificationMessage {

@@ -6,7 +6,7 @@ import { ConfigHolder } from '../../src/config/config-holder';
 import { loadConfig } from '../../src/config/config.loader';
 import { ManualClock } from '../../src/common/clock';
 import { createApp } from '../../src/create-app';
-import { EvaluationService } from '../../src/slo/evaluation.service';
+import { EvaluationCycle } from '../../src/cycle/evaluation-cycle';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -42,7 +42,7 @@ export async function startTestApp(yaml: string, options: { env?: Record<string,
   const clock = new ManualClock(options.nowMs ?? Date.parse('2026-11-21T10:00:00.000Z'));
   const app = await createApp({ config, clock, scheduler: false });
   await app.getHttpAdapter().getInstance().ready();
-  const evaluation = app.get(EvaluationService);
+  const evaluation = app.get(EvaluationCycle);
   return {
     app,
     clock,

@@ -1,10 +1,11 @@
 import Redis from 'ioredis';
-import { AlertStateRepository, Delivery, laneOf, Outbox, receiverOfLane, SloAlertChange } from '../../src/alerts/alert-store';
-import { inactiveState, type AlertState } from '../../src/notifiers/domain/alert-state';
-import type { NotificationMessage } from '../../src/notifiers/notification';
-import { MemoryAlertStore } from '../../src/store/memory-alert-store';
-import { RedisAlertStore } from '../../src/store/redis-alert-store';
-import { redisOptions, waitForRedis } from '../../src/store/redis-connection';
+import { AlertStateRepository, SloAlertChange } from '../../src/alerting/ports/alert-state.repository';
+import { Delivery, laneOf, Outbox, receiverOfLane } from '../../src/notifiers/ports/outbox';
+import { inactiveState, type AlertState } from '../../src/alerting/domain/alert-state';
+import type { NotificationMessage } from '../../src/notifiers/ports/notification-message';
+import { MemoryAlertStore } from '../../src/store/memory/memory-alert-store';
+import { RedisAlertStore } from '../../src/store/redis/redis-alert-store';
+import { redisOptions, waitForRedis } from '../../src/store/redis/redis-connection';
 import { StateUnavailableError } from '../../src/common/domain-error';
 import { startRedis, TestRedis } from '../helpers/redis-server';
 

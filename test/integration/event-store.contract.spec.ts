@@ -2,8 +2,8 @@ import Redis from 'ioredis';
 import fc from 'fast-check';
 import type { EventIncrement, EventStore, SloStoreLayout } from '../../src/sources/events/event-store';
 import { defaultWindowsMs, toleranceMs } from '../../src/sources/events/bucket-layout';
-import { MemoryEventStore, UnknownSloError } from '../../src/sources/events/memory-event-store';
-import { RedisEventStore } from '../../src/sources/events/redis-event-store';
+import { MemoryEventStore, UnknownSloError } from '../../src/store/memory/memory-event-store';
+import { RedisEventStore } from '../../src/store/redis/redis-event-store';
 import { startRedis, TestRedis } from '../helpers/redis-server';
 
 /**

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import type { EventIncrement, SloStoreLayout } from '../../src/sources/events/event-store';
 import { defaultWindowsMs } from '../../src/sources/events/bucket-layout';
-import { RedisEventStore } from '../../src/sources/events/redis-event-store';
+import { RedisEventStore } from '../../src/store/redis/redis-event-store';
 import { startRedis, TestRedis } from '../helpers/redis-server';
 
 /** What only the Redis store has: replicas sharing one Redis, reloads, gaps in the change log. */

@@ -1,7 +1,8 @@
 import { createServer as createTcpServer, Server as TcpServer, Socket } from 'node:net';
 import { ConsoleLogger, Logger, type LoggerService } from '@nestjs/common';
 import type { NotifierConfig } from '../../src/config/app-config';
-import type { DeliveryResult, NotificationMessage } from '../../src/notifiers/notification';
+import type { NotificationMessage } from '../../src/notifiers/ports/notification-message';
+import type { DeliveryResult } from '../../src/notifiers/drivers/notifier-driver';
 import { NotifierDrivers } from '../../src/notifiers/drivers/notifier-drivers';
 import { PAGERDUTY_EU_EVENTS_URL } from '../../src/notifiers/drivers/pagerduty-event';
 import { freePort } from '../helpers/free-port';

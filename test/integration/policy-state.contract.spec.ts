@@ -1,18 +1,21 @@
 import Redis from 'ioredis';
 import { StateUnavailableError } from '../../src/common/domain-error';
+import type { AdminAuditEntry } from '../../src/common/admin-audit';
+import type { Silence, SilenceRepository } from '../../src/alerting/silences/silence';
 import {
-  AdminAuditEntry,
   AUDIT_LIMITS,
   DecisionRecord,
   DeployRecord,
   Freeze,
   Override,
   PolicyStateRepository,
-  Silence,
-} from '../../src/policies/policy-state';
-import { MemoryPolicyStateRepository } from '../../src/store/memory-policy-state.repository';
-import { RedisPolicyStateRepository } from '../../src/store/redis-policy-state.repository';
-import { redisOptions, waitForRedis } from '../../src/store/redis-connection';
+} from '../../src/policies/ports/policy-state.repository';
+
+/** The store adapters keep freezes, overrides, silences and both audit logs together. */
+type PolicyState = PolicyStateRepository & SilenceRepository;
+import { MemoryPolicyStateRepository } from '../../src/store/memory/memory-policy-state.repository';
+import { RedisPolicyStateRepository } from '../../src/store/redis/redis-policy-state.repository';
+import { redisOptions, waitForRedis } from '../../src/store/redis/redis-connection';
 import { startRedis, TestRedis } from '../helpers/redis-server';
 
 /**
@@ -154,7 +157,7 @@ interface Seeder {
   adminChanges(entries: AdminAuditEntry[]): Promise<void>;
 }
 
-async function makeSubject(kind: Kind): Promise<{ repo: PolicyStateRepository; seed: Seeder }> {
+async function makeSubject(kind: Kind): Promise<{ repo: PolicyState; seed: Seeder }> {
   if (kind === 'memory') {
     const repo = new MemoryPolicyStateRepository();
     return {
@@ -189,7 +192,7 @@ async function makeSubject(kind: Kind): Promise<{ repo: PolicyStateRepository; s
 }
 
 describe.each<Kind>(['memory', 'redis'])('policy state contract (%s)', (kind) => {
-  let repo: PolicyStateRepository;
+  let repo: PolicyState;
   let seed: Seeder;
 
   beforeEach(async () => {

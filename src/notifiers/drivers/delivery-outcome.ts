@@ -3,7 +3,7 @@
  * Reasons are short (`HTTP 500`, `timeout`, `ECONNREFUSED`) and never hold a URL or a secret.
  * Pure, no framework imports.
  */
-import type { DeliveryResult } from '../notification';
+import type { DeliveryResult } from './notifier-driver';
 
 const REASON_MAX = 300;
 

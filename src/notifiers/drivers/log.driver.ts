@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { NotifierConfig } from '../../config/app-config';
-import type { DeliveryResult, NotificationMessage, NotifierDriver } from '../notification';
+import type { NotificationMessage } from '../ports/notification-message';
+import type { DeliveryResult, NotifierDriver } from './notifier-driver';
 import { summaryLine } from './message-format';
 
 export type LogNotifier = Extract<NotifierConfig, { type: 'log' }>;

@@ -2,8 +2,8 @@
  * Wording shared by the receivers' message builders (PagerDuty summary, Slack text, log line):
  * numbers, percentages and the one-line summary of a notification. Pure, no framework imports.
  */
-import { SOURCE_FAILURE_THRESHOLD } from '../domain/alert-state';
-import type { NotificationMessage } from '../notification';
+import { SOURCE_FAILURE_THRESHOLD, type NotificationMessage } from '../ports/notification-message';
+import { formatBudgetPercent } from '../../common/format-percent';
 
 /** 15.234 → "15.2", 2.1 → "2.1", 0.034 → "0.03", 1234.5 → "1235". */
 export function formatNumber(n: number): string {
@@ -18,15 +18,10 @@ export function formatRate(n: number): string {
   return `${formatNumber(n)}×`;
 }
 
-/** A budget fraction as a percentage: 0.02 → "2%", -0.125 → "-12.5%". */
-export function formatPercent(fraction: number): string {
-  return `${formatNumber(fraction * 100)}%`;
-}
-
-/** "2% of budget left", "error budget exhausted, -12% left", "budget unknown". */
+/** "2% of budget left", "error budget exhausted, −12% left", "budget unknown" (percentages as the gate writes them). */
 export function budgetClause(remaining: number | null): string {
   if (remaining === null) return 'budget unknown';
-  return remaining > 0 ? `${formatPercent(remaining)} of budget left` : `error budget exhausted, ${formatPercent(remaining)} left`;
+  return remaining > 0 ? `${formatBudgetPercent(remaining)} of budget left` : `error budget exhausted, ${formatBudgetPercent(remaining)} left`;
 }
 
 /** The burn rate of `window` at the evaluation, if known. */

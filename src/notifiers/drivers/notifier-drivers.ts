@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { NotifierConfig } from '../../config/app-config';
-import type { DeliveryResult, NotificationMessage } from '../notification';
+import type { NotificationMessage } from '../ports/notification-message';
+import type { DeliveryResult } from './notifier-driver';
 import { scrubReason, urlSecrets } from './delivery-outcome';
 import { LogDriver } from './log.driver';
 import { PAGERDUTY_DEFAULT_EVENTS_URL, pagerDutyEvent } from './pagerduty-event';

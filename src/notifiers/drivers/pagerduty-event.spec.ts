@@ -1,5 +1,5 @@
 import { burnRateMessage, sourceUnavailableMessage } from '../../../test/helpers/notification-messages';
-import type { NotificationMessage } from '../notification';
+import type { NotificationMessage } from '../ports/notification-message';
 import { PAGERDUTY_DEFAULT_EVENTS_URL, PAGERDUTY_EU_EVENTS_URL, pagerDutyEvent } from './pagerduty-event';
 
 const ROUTING_KEY = 'R0UT1NGKEY0123456789012345678901';
@@ -72,7 +72,7 @@ describe('pagerDutyEvent', () => {
       'warning',
       '[ticket] checkout-availability: burning error budget at ≥ 2× over 1d (2% of budget left)',
     ],
-    ['overspent budget', burnRateMessage({ remaining: -0.125 }), 'trigger', 'critical', '[page] checkout-availability: burning error budget at 15.2× over 1h (error budget exhausted, -12.5% left)'],
+    ['overspent budget', burnRateMessage({ remaining: -0.125 }), 'trigger', 'critical', '[page] checkout-availability: burning error budget at 15.2× over 1h (error budget exhausted, −13% left)'],
     ['never evaluated', burnRateMessage({ remaining: null, burnRates: null }), 'trigger', 'critical', '[page] checkout-availability: burning error budget at ≥ 14.4× over 1h (budget unknown)'],
     [
       'source unavailable',

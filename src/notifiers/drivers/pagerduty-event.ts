@@ -1,7 +1,9 @@
 /**
- * SPEC §6: the PagerDuty Events API v2 body of a notification. Pure, no framework imports.
+ * SPEC §6: the PagerDuty Events API v2 body of a notification, and the Change Events API v2 body of
+ * a change. Pure, no framework imports.
  */
-import type { NotificationMessage } from '../notification';
+import type { NotificationMessage } from '../ports/notification-message';
+import type { ChangeEvent } from '../ports/change-events';
 import { summaryLine, truncate } from './message-format';
 
 export const PAGERDUTY_DEFAULT_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
@@ -93,4 +95,32 @@ export function pagerDutyEvent(message: NotificationMessage, routingKey: string)
   };
   if (message.budgetUrl) event.client_url = message.budgetUrl;
   return event;
+}
+
+/** The PagerDuty Change Events API v2 body. */
+export interface PagerDutyChangeEvent {
+  routing_key: string;
+  payload: {
+    summary: string;
+    timestamp: string;
+    source: string;
+    custom_details: Record<string, unknown>;
+  };
+}
+
+/** `/v2/change/enqueue` on the host of the notifier's events URL (US by default; EU when set). */
+export function changeEventsUrl(eventsUrl: string | undefined): string {
+  return new URL('/v2/change/enqueue', eventsUrl ?? PAGERDUTY_DEFAULT_EVENTS_URL).toString();
+}
+
+export function pagerDutyChangeEvent(routingKey: string, event: ChangeEvent): PagerDutyChangeEvent {
+  return {
+    routing_key: routingKey,
+    payload: {
+      summary: event.summary.slice(0, PAGERDUTY_SUMMARY_MAX),
+      timestamp: event.timestamp,
+      source: PAGERDUTY_SOURCE,
+      custom_details: event.customDetails,
+    },
+  };
 }

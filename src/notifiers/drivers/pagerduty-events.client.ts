@@ -1,7 +1,7 @@
 import axios, { AxiosInstance } from 'axios';
-import type { DeliveryResult } from '../notification';
+import type { DeliveryResult } from './notifier-driver';
 import { outcomeForStatus, transportFailure, urlSecrets } from './delivery-outcome';
-import type { PagerDutyEvent } from './pagerduty-event';
+import type { PagerDutyChangeEvent, PagerDutyEvent } from './pagerduty-event';
 
 export interface PagerDutyEventsClientOptions {
   /** request timeout, ms (default 10 s; tests shorten it) */
@@ -21,7 +21,7 @@ function errorDetail(data: unknown): string | undefined {
 }
 
 /**
- * Sends Events API v2 events (SPEC §6): 2xx (202) delivered; 429, 5xx, network errors and
+ * Sends Events API v2 events and Change Events (SPEC §6): 2xx (202) delivered; 429, 5xx, network errors and
  * timeouts retried, with `Retry-After` when PagerDuty gives one; 400 and other 4xx failed. One
  * attempt per call: the outbox retries. Redirects are not followed (the routing key goes to the
  * configured host only). Reasons hold no URL and no routing key.
@@ -33,7 +33,17 @@ export class PagerDutyEventsClient {
     this.http = axios.create({ timeout: options.timeoutMs ?? 10_000, validateStatus: () => true, maxRedirects: 0 });
   }
 
-  async send(url: string, event: PagerDutyEvent): Promise<DeliveryResult> {
+  /** An alert event to the notifier's events URL. */
+  send(url: string, event: PagerDutyEvent): Promise<DeliveryResult> {
+    return this.post(url, event);
+  }
+
+  /** A change event to `/v2/change/enqueue` on the same host (`changeEventsUrl`). */
+  sendChange(url: string, event: PagerDutyChangeEvent): Promise<DeliveryResult> {
+    return this.post(url, event);
+  }
+
+  private async post(url: string, event: PagerDutyEvent | PagerDutyChangeEvent): Promise<DeliveryResult> {
     const secrets = [event.routing_key, ...urlSecrets(url)];
     try {
       const response = await this.http.post<unknown>(url, event, { headers: { 'Content-Type': 'application/json' } });

@@ -1,5 +1,5 @@
 import { burnRateMessage, sourceUnavailableMessage } from '../../../test/helpers/notification-messages';
-import type { NotificationMessage } from '../notification';
+import type { NotificationMessage } from '../ports/notification-message';
 import { escapeSlack, SLACK_LIMITS, slackMessage, truncateMrkdwn, type SlackMessage } from './slack-message';
 
 /** Every mrkdwn text of the message, the fallback `text` included. */

@@ -2,8 +2,9 @@
  * SPEC §6: the Slack incoming-webhook message of a notification — Block Kit blocks and the plain
  * `text` fallback (what notifications and screen readers show). Pure, no framework imports.
  */
-import type { NotificationMessage } from '../notification';
-import { formatPercent, formatRate, headline, rateOf, summaryLine, truncate } from './message-format';
+import type { NotificationMessage } from '../ports/notification-message';
+import { formatRate, headline, rateOf, summaryLine, truncate } from './message-format';
+import { formatBudgetPercent } from '../../common/format-percent';
 
 /** Slack's limits for messages (Block Kit reference). */
 export const SLACK_LIMITS = { blocks: 50, headerText: 150, sectionText: 3000, fields: 10, fieldText: 2000, text: 3000 } as const;
@@ -127,7 +128,7 @@ function burnRateFields(message: NotificationMessage): SlackMrkdwn[] {
 function commonFields(message: NotificationMessage): SlackMrkdwn[] {
   const stale = message.alertKind === 'source-unavailable' ? ' (last known)' : '';
   const fields = [
-    field(`Budget remaining${stale}`, message.remaining === null ? 'unknown' : formatPercent(message.remaining)),
+    field(`Budget remaining${stale}`, message.remaining === null ? 'unknown' : formatBudgetPercent(message.remaining)),
     field('Zone', escapeSlack(message.zone)),
   ];
   if (message.alertKind === 'burn-rate' && message.action !== 'resolve') {

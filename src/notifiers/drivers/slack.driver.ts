@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError, type FetchFunction } from '@slack/webhook';
 import type { NotifierConfig } from '../../config/app-config';
-import type { DeliveryResult, NotificationMessage, NotifierDriver } from '../notification';
+import type { NotificationMessage } from '../ports/notification-message';
+import type { DeliveryResult, NotifierDriver } from './notifier-driver';
 import { outcomeForStatus, transportFailure, urlSecrets } from './delivery-outcome';
 import { slackMessage } from './slack-message';
 

@@ -8,7 +8,7 @@ import {
   type ChangeType,
   type MatrixCell,
 } from './gate-matrix';
-import type { Zone } from './zones';
+import type { Zone } from '../../slo/domain/zones';
 
 /** SPEC §7, copied by hand: columns feature, fix, rollback, security, db-migration, infra. */
 const SPEC_CELLS: Array<[Zone, MatrixCell[]]> = [

@@ -1,4 +1,4 @@
-import type { Zone } from './zones';
+import type { Zone } from '../../slo/domain/zones';
 
 export const CHANGE_TYPES = ['feature', 'fix', 'rollback', 'security', 'db-migration', 'infra'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { ChangeType } from './gate-matrix';
 import { decideGate, type ActiveFreeze, type ActiveOverride, type GateInput, type GateSloInput } from './gate-policy';
-import { zoneForRemaining, type Zone, type ZoneThresholds } from './zones';
+import { zoneForRemaining, type Zone, type ZoneThresholds } from '../../slo/domain/zones';
 
 const CHANGES: ChangeType[] = ['feature', 'fix', 'rollback', 'security', 'db-migration', 'infra'];
 

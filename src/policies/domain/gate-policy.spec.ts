@@ -1,8 +1,6 @@
 import type { ChangeType } from './gate-matrix';
 import {
   decideGate,
-  formatBudgetPercent,
-  formatThresholdPercent,
   freezeCovers,
   overrideActive,
   type ActiveFreeze,
@@ -10,7 +8,8 @@ import {
   type GateInput,
   type GateSloInput,
 } from './gate-policy';
-import type { Zone } from './zones';
+import type { Zone } from '../../slo/domain/zones';
+import { formatBudgetPercent, formatThresholdPercent } from '../../common/format-percent';
 
 const T = { caution: 0.5, freeze: 0.25 };
 const ALL: ChangeType[] = ['feature', 'fix', 'rollback', 'security', 'db-migration', 'infra'];

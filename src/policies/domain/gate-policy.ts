@@ -3,8 +3,9 @@
  * no framework imports; the caller reads state, filters freezes/overrides with {@link freezeCovers}
  * and {@link overrideActive}, and writes the outcome to the audit log.
  */
+import { formatBudgetPercent, formatThresholdPercent } from '../../common/format-percent';
 import { CHANGE_TYPES, isFreezeExempt, matrixCell, zoneDecision, type ChangeType } from './gate-matrix';
-import { serviceZone, type Zone, type ZoneThresholds } from './zones';
+import { serviceZone, type Zone, type ZoneThresholds } from '../../slo/domain/zones';
 
 export interface GateSloInput {
   slo: string;
@@ -72,26 +73,6 @@ export function freezeCovers(freeze: ActiveFreeze, service: string, nowMs: numbe
 /** An override is active for `service` at `nowMs` when it names the service and expiresAt > now. */
 export function overrideActive(override: ActiveOverride, service: string, nowMs: number): boolean {
   return override.service === service && Date.parse(override.expiresAt) > nowMs;
-}
-
-/**
- * Budget remaining as a percentage: whole percents, one decimal below 1% (`0.4%`), `<0.1%` for a
- * tiny non-zero amount, a real minus sign when overspent (`−12%`), `n/a` when not a finite number.
- */
-export function formatBudgetPercent(remaining: number): string {
-  if (!Number.isFinite(remaining)) return 'n/a';
-  if (remaining === 0) return '0%';
-  const sign = remaining < 0 ? '−' : '';
-  const abs = Math.abs(remaining * 100);
-  const tenths = Math.round(abs * 10) / 10;
-  if (tenths >= 1) return `${sign}${Math.round(abs)}%`;
-  if (tenths === 0) return `${sign}<0.1%`;
-  return `${sign}${tenths.toFixed(1)}%`;
-}
-
-/** A configured threshold as a percentage, exact to two decimals (`25%`, `12.5%`). */
-export function formatThresholdPercent(threshold: number): string {
-  return `${Number((threshold * 100).toFixed(2))}%`;
 }
 
 export function decideGate(input: GateInput): GateOutcome {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { AlertRule, Severity } from '../../config/app-config';
-import { defaultRulesFor } from './default-rules';
-import { durationMs } from './duration';
+import { defaultRulesFor } from '../../config/default-rules';
+import { durationMs } from '../../common/duration';
 import { detectionTimeMs, evaluateRules, ruleHolds, ruleKey, windowsInUse } from './rule-evaluation';
 
 const DAY = 86_400_000;

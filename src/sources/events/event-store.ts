@@ -29,7 +29,7 @@ export interface EventStore {
    * that still exist is kept; data of removed SLOs may be dropped.
    */
   configure(layouts: SloStoreLayout[]): Promise<void>;
-  /** Stores a validated batch atomically: all of it or nothing. */
+  /** Stores a validated batch atomically: all of it or nothing; rejects with `StateUnavailableError` when the backing store does not take it. */
   add(increments: EventIncrement[]): Promise<void>;
   /**
    * Brings the local view up to date with everything stored so far (other replicas' writes

@@ -13,7 +13,6 @@ import {
   IdempotencyRepository,
 } from './idempotency';
 import { validateIngest } from './ingest-request';
-import { redisCall } from '../../store/redis-call';
 
 export interface IngestResult {
   accepted: number;
@@ -67,7 +66,7 @@ export class IngestService {
     );
     if (!validation.ok) throw new ValidationError('invalid events', validation.details);
     const increments = validation.increments;
-    await redisCall('store events', () => this.store.add(increments));
+    await this.store.add(increments);
     this.logger.debug({ accepted: validation.increments.length }, 'events stored');
     return { accepted: validation.increments.length };
   }

@@ -1,0 +1,22 @@
+/**
+ * The admin audit log: every change an admin token makes (freezes, overrides, silences) with the
+ * token's name. A port: the policy-state adapters keep it beside the records it audits.
+ */
+
+/** A change to freezes, overrides or silences, as written to the audit log. */
+export interface AdminAuditEntry {
+  at: string;
+  actor: string;
+  action: 'freeze.create' | 'freeze.delete' | 'override.create' | 'override.delete' | 'silence.create' | 'silence.delete';
+  id: string;
+  service: string;
+  details: Record<string, unknown>;
+}
+
+export interface AdminAuditLog {
+  appendAdminChange(entry: AdminAuditEntry): Promise<void>;
+  /** newest first */
+  listAdminChanges(limit: number): Promise<AdminAuditEntry[]>;
+}
+
+export const ADMIN_AUDIT = Symbol('ADMIN_AUDIT');
