@@ -3,6 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
+import { apiComponents } from './common/api-schema';
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -24,6 +25,14 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
       .addBearerAuth()
       .build(),
   );
+  // The shapes come from the zod schemas (src/**/*-api.schema.ts) the controllers point at with apiRef().
+  const schemas = { ...document.components?.schemas };
+  for (const [name, schema] of Object.entries(apiComponents())) {
+    if (name in schemas) throw new Error(`OpenAPI component "${name}" is defined twice`);
+    schemas[name] = schema;
+  }
+  document.components = { ...document.components, schemas };
+  document.openapi = '3.1.0';
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();
   return app;

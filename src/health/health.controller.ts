@@ -1,8 +1,14 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Readiness } from '../cycle/readiness';
 import { STATE_HEALTH, StateHealth } from '../common/state-health';
+import { apiRef } from '../common/api-schema';
+import { ApiErrors } from '../common/error-api.schema';
+import { LivenessSchema, ReadinessSchema } from './health-api.schema';
+
+/** Terminus' own OpenAPI schemas are off: a failed check leaves as the error shape (ApiExceptionFilter). */
+const HEALTH_CHECK = { noCache: true, swaggerDocumentation: false };
 
 /** Liveness and readiness (SPEC §5): ready once config is loaded, a first cycle ran, Redis answers. */
 @ApiTags('health')
@@ -16,15 +22,18 @@ export class HealthController {
   ) {}
 
   @Get('healthz')
-  @HealthCheck()
+  @HealthCheck(HEALTH_CHECK)
   @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ schema: apiRef(LivenessSchema) })
   liveness() {
     return this.health.check([() => this.indicators.check('process').up({ uptimeSeconds: Math.round(process.uptime()) })]);
   }
 
   @Get('readyz')
-  @HealthCheck()
+  @HealthCheck(HEALTH_CHECK)
   @ApiOperation({ summary: 'Readiness: config loaded, first evaluation cycle completed, Redis (if used) answers' })
+  @ApiOkResponse({ schema: apiRef(ReadinessSchema) })
+  @ApiErrors([503, 'not ready: one `details` entry per failed check (path: shutdown, firstEvaluation or state)'])
   readiness_() {
     return this.health.check([
       () => {

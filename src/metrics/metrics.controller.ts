@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../auth/require-scope.decorator';
+import { ApiErrors } from '../common/error-api.schema';
 import { MetricsService } from './metrics.service';
 
 /** Prometheus text exposition format 0.0.4, as prom-client's default registry writes it. */
@@ -18,6 +19,7 @@ export class MetricsController {
   @ApiOperation({ summary: 'Prometheus exposition: budgets, burn rates, zones, firing alerts, evaluation and notification counters, process defaults' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text format 0.0.4', schema: { type: 'string' } })
+  @ApiErrors(401, 403)
   scrape(): Promise<string> {
     return this.metrics.render();
   }

@@ -1,12 +1,12 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { TokenName } from '../auth/token-name.decorator';
+import { apiRef, ApiZodQuery } from '../common/api-schema';
+import { ApiErrors } from '../common/error-api.schema';
 import { parseInput } from '../common/parse-input';
-import { decisionsQuerySchema, gateRequestSchema } from './gate-request';
 import { DeployGateService } from './deploy-gate.service';
-import { DecisionListDto, GateRequestDto, GateResponseDto } from './dto/policy.dto';
-import { Inject } from '@nestjs/common';
+import { DecisionList, DecisionListSchema, DecisionsQuerySchema, GateRequestSchema, GateResponseSchema } from './policy-api.schema';
 import { POLICY_STATE, PolicyStateRepository } from './ports/policy-state.repository';
 
 @ApiTags('deploy gate')
@@ -22,20 +22,21 @@ export class DeployGateController {
   @HttpCode(200)
   @RequireScope('gate')
   @ApiOperation({ summary: 'May this change of the service ship now? (SPEC §7; answered from the latest evaluation)' })
-  @ApiBody({ type: GateRequestDto })
-  @ApiOkResponse({ type: GateResponseDto })
+  @ApiBody({ schema: apiRef(GateRequestSchema) })
+  @ApiOkResponse({ schema: apiRef(GateResponseSchema) })
+  @ApiErrors(400, 401, 403, [404, 'unknown service'], 413, 503)
   decide(@Body() body: unknown, @TokenName() token: string) {
-    return this.gate.decide(parseInput(gateRequestSchema, body), token);
+    return this.gate.decide(parseInput(GateRequestSchema, body), token);
   }
 
   @Get('decisions')
   @RequireScope('read')
   @ApiOperation({ summary: 'Audited gate decisions, newest first (kept: 10,000 overall, 1,000 per service)' })
-  @ApiQuery({ name: 'service', required: false })
-  @ApiQuery({ name: 'limit', required: false, description: 'default 50, at most 1000' })
-  @ApiOkResponse({ type: DecisionListDto })
-  async decisions(@Query() query: unknown) {
-    const q = parseInput(decisionsQuerySchema, query, 'invalid query');
+  @ApiZodQuery(DecisionsQuerySchema)
+  @ApiOkResponse({ schema: apiRef(DecisionListSchema) })
+  @ApiErrors(400, 401, 403, 503)
+  async decisions(@Query() query: unknown): Promise<DecisionList> {
+    const q = parseInput(DecisionsQuerySchema, query, 'invalid query');
     return { decisions: await this.state.listDecisions({ service: q.service, limit: q.limit ?? 50 }) };
   }
 }

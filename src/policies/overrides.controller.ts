@@ -1,20 +1,20 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { TokenName } from '../auth/token-name.decorator';
-import { parseInput, queryInt, timestampSchema } from '../common/parse-input';
+import { apiRef, ApiZodQuery } from '../common/api-schema';
+import { ApiErrors } from '../common/error-api.schema';
+import { parseInput } from '../common/parse-input';
 import { PolicyAdminService } from './policy-admin.service';
-import { AdminChangeListDto, OverrideDto, OverrideListDto, OverrideRequestDto } from './dto/policy.dto';
-
-const overrideRequest = z
-  .object({
-    service: z.string().trim().min(1).max(128),
-    reason: z.string().trim().min(1, 'must not be empty').max(1024),
-    expiresAt: timestampSchema,
-    approvedBy: z.string().trim().min(1, 'must not be empty').max(256),
-  })
-  .strict();
+import {
+  AdminChangeList,
+  AdminChangeListSchema,
+  AuditQuerySchema,
+  OverrideList,
+  OverrideListSchema,
+  OverrideRequestSchema,
+  OverrideSchema,
+} from './policy-api.schema';
 
 @ApiTags('overrides')
 @ApiBearerAuth()
@@ -26,10 +26,11 @@ export class OverridesController {
   @HttpCode(201)
   @RequireScope('admin')
   @ApiOperation({ summary: 'Let every change of the service pass until expiresAt (at most 7 days)' })
-  @ApiBody({ type: OverrideRequestDto })
-  @ApiCreatedResponse({ type: OverrideDto })
+  @ApiBody({ schema: apiRef(OverrideRequestSchema) })
+  @ApiCreatedResponse({ schema: apiRef(OverrideSchema) })
+  @ApiErrors([400, 'invalid override (expiresAt past or over 7 days ahead, unknown service): one detail per problem'], 401, 403, 413, 503)
   create(@Body() body: unknown, @TokenName() actor: string) {
-    const input = parseInput(overrideRequest, body, 'invalid override');
+    const input = parseInput(OverrideRequestSchema, body, 'invalid override');
     return this.admin.createOverride(
       { service: input.service, reason: input.reason, expiresAtMs: input.expiresAt, approvedBy: input.approvedBy },
       actor,
@@ -39,8 +40,9 @@ export class OverridesController {
   @Get('overrides')
   @RequireScope('read')
   @ApiOperation({ summary: 'Overrides not yet expired' })
-  @ApiOkResponse({ type: OverrideListDto })
-  async list() {
+  @ApiOkResponse({ schema: apiRef(OverrideListSchema) })
+  @ApiErrors(401, 403, 503)
+  async list(): Promise<OverrideList> {
     return { overrides: await this.admin.listOverrides() };
   }
 
@@ -48,7 +50,8 @@ export class OverridesController {
   @HttpCode(204)
   @RequireScope('admin')
   @ApiOperation({ summary: 'Delete an override' })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'deleted' })
+  @ApiErrors(401, 403, [404, 'unknown override'], 503)
   async remove(@Param('id') id: string, @TokenName() actor: string): Promise<void> {
     await this.admin.deleteOverride(id, actor);
   }
@@ -56,10 +59,11 @@ export class OverridesController {
   @Get('audit')
   @RequireScope('read')
   @ApiOperation({ summary: 'Changes to freezes, overrides and silences, newest first (kept: the last 10,000)' })
-  @ApiQuery({ name: 'limit', required: false, description: 'default 100, at most 1000' })
-  @ApiOkResponse({ type: AdminChangeListDto })
-  async audit(@Query() query: unknown) {
-    const q = parseInput(z.object({ limit: queryInt(1, 1000).optional() }).strict(), query, 'invalid query');
+  @ApiZodQuery(AuditQuerySchema)
+  @ApiOkResponse({ schema: apiRef(AdminChangeListSchema) })
+  @ApiErrors(400, 401, 403, 503)
+  async audit(@Query() query: unknown): Promise<AdminChangeList> {
+    const q = parseInput(AuditQuerySchema, query, 'invalid query');
     return { changes: await this.admin.listChanges(q.limit ?? 100) };
   }
 }

@@ -1,8 +1,10 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../auth/require-scope.decorator';
+import { apiRef } from '../common/api-schema';
+import { ApiErrors } from '../common/error-api.schema';
 import { DeployGateService } from './deploy-gate.service';
-import { ServiceBudgetDto } from './dto/policy.dto';
+import { ServiceBudgetSchema } from './policy-api.schema';
 
 @ApiTags('slos')
 @ApiBearerAuth()
@@ -13,7 +15,8 @@ export class ServicesController {
   @Get(':service/budget')
   @RequireScope('read')
   @ApiOperation({ summary: "A service's zone, feature gate, SLO budgets and recent deploys with the budget spent since" })
-  @ApiOkResponse({ type: ServiceBudgetDto })
+  @ApiOkResponse({ schema: apiRef(ServiceBudgetSchema) })
+  @ApiErrors(401, 403, [404, 'unknown service'], 503)
   budget(@Param('service') service: string) {
     return this.gate.serviceBudget(service);
   }

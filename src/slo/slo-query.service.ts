@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigHolder } from '../config/config-holder';
-import type { SloConfig } from '../config/app-config';
+import type { AlertRule, SliConfig, SloConfig } from '../config/app-config';
 import { CLOCK, Clock } from '../common/clock';
 import { NotFoundError, StateUnavailableError, ValidationError } from '../common/domain-error';
 import { STATE_HEALTH, StateHealth } from '../common/state-health';
@@ -16,6 +16,24 @@ export const MAX_HISTORY_POINTS = 2000;
 export interface SloPage {
   slos: BudgetObject[];
   nextCursor: string | null;
+}
+
+/** An SLO as configured, as `GET /v1/slos/{id}` shows it (nothing secret, internal fields dropped). */
+export interface SloDefinition {
+  id: string;
+  service: string;
+  team: string | null;
+  description: string | null;
+  objective: number;
+  window: string;
+  sli: SliConfig;
+  runbook: string | null;
+  labels: Record<string, string>;
+  alerting: {
+    minEvents: number;
+    defaultRules: boolean;
+    rules: Array<Pick<AlertRule, 'severity' | 'burnRate' | 'long' | 'short'>>;
+  };
 }
 
 export interface HistoryPoint {
@@ -56,7 +74,7 @@ export class SloQueryService {
     return budget;
   }
 
-  async detail(id: string): Promise<{ definition: Record<string, unknown>; budget: BudgetObject }> {
+  async detail(id: string): Promise<{ definition: SloDefinition; budget: BudgetObject }> {
     const slo = this.sloOrThrow(id);
     return { definition: definitionOf(slo), budget: await this.budget(id) };
   }
@@ -134,7 +152,7 @@ function decodeCursor(cursor: string): string {
 }
 
 /** The SLO as configured, without anything secret (SLOs hold no secrets; internal fields dropped). */
-function definitionOf(slo: SloConfig): Record<string, unknown> {
+function definitionOf(slo: SloConfig): SloDefinition {
   return {
     id: slo.id,
     service: slo.service,

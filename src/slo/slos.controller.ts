@@ -1,26 +1,13 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../auth/require-scope.decorator';
-import { parseInput, queryInt, timestampSchema } from '../common/parse-input';
-import { durationMsSchema } from '../common/duration.schema';
+import { apiRef, ApiZodQuery } from '../common/api-schema';
+import { ApiErrors } from '../common/error-api.schema';
+import { parseInput } from '../common/parse-input';
 import { CLOCK, Clock } from '../common/clock';
-import { Inject } from '@nestjs/common';
 import { ValidationError } from '../common/domain-error';
 import { MAX_PAGE, SloQueryService } from './slo-query.service';
-import { BudgetDto, HistoryDto, SloDetailDto, SloPageDto } from './dto/budget.dto';
-
-const listQuery = z
-  .object({
-    service: z.string().min(1).max(128).optional(),
-    limit: queryInt(1, MAX_PAGE).optional(),
-    cursor: z.string().min(1).max(256).optional(),
-  })
-  .strict();
-
-const historyQuery = z
-  .object({ from: timestampSchema.optional(), to: timestampSchema.optional(), step: durationMsSchema.optional() })
-  .strict();
+import { BudgetSchema, HistorySchema, SloDetailSchema, SloHistoryQuerySchema, SloListQuerySchema, SloPageSchema } from './slo-api.schema';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_STEP_MS = 300_000;
@@ -37,19 +24,19 @@ export class SlosController {
   @Get()
   @RequireScope('read')
   @ApiOperation({ summary: 'Budget objects of all SLOs, paginated' })
-  @ApiQuery({ name: 'service', required: false })
-  @ApiQuery({ name: 'limit', required: false, description: 'default 1000, at most 1000' })
-  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
-  @ApiOkResponse({ type: SloPageDto })
+  @ApiZodQuery(SloListQuerySchema)
+  @ApiOkResponse({ schema: apiRef(SloPageSchema) })
+  @ApiErrors(400, 401, 403, 503)
   list(@Query() query: unknown) {
-    const q = parseInput(listQuery, query, 'invalid query');
+    const q = parseInput(SloListQuerySchema, query, 'invalid query');
     return this.slos.list({ service: q.service, limit: q.limit ?? MAX_PAGE, cursor: q.cursor });
   }
 
   @Get(':id')
   @RequireScope('read')
   @ApiOperation({ summary: 'An SLO definition (secrets left out) and its budget' })
-  @ApiOkResponse({ type: SloDetailDto })
+  @ApiOkResponse({ schema: apiRef(SloDetailSchema) })
+  @ApiErrors(401, 403, [404, 'unknown SLO'], 503)
   detail(@Param('id') id: string) {
     return this.slos.detail(id);
   }
@@ -57,7 +44,8 @@ export class SlosController {
   @Get(':id/budget')
   @RequireScope('read')
   @ApiOperation({ summary: 'The budget object of one SLO' })
-  @ApiOkResponse({ type: BudgetDto })
+  @ApiOkResponse({ schema: apiRef(BudgetSchema) })
+  @ApiErrors(401, 403, [404, 'unknown SLO'], 503)
   budget(@Param('id') id: string) {
     return this.slos.budget(id);
   }
@@ -65,12 +53,11 @@ export class SlosController {
   @Get(':id/history')
   @RequireScope('read')
   @ApiOperation({ summary: 'The SLO numbers at each step, recomputed from stored events (default last 24 h, step 5m)' })
-  @ApiQuery({ name: 'from', required: false })
-  @ApiQuery({ name: 'to', required: false })
-  @ApiQuery({ name: 'step', required: false })
-  @ApiOkResponse({ type: HistoryDto })
+  @ApiZodQuery(SloHistoryQuerySchema)
+  @ApiOkResponse({ schema: apiRef(HistorySchema) })
+  @ApiErrors(400, 401, 403, [404, 'unknown SLO'], 503)
   history(@Param('id') id: string, @Query() query: unknown) {
-    const q = parseInput(historyQuery, query, 'invalid query');
+    const q = parseInput(SloHistoryQuerySchema, query, 'invalid query');
     const now = this.clock.now();
     const toMs = Math.min(q.to ?? now, now);
     const fromMs = q.from ?? toMs - DAY_MS;

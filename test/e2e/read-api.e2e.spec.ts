@@ -192,8 +192,8 @@ describe('read API', () => {
           '/v1/silences/{id}',
         ]),
       );
-      expect(doc.body.components.schemas.BudgetDto.properties).toHaveProperty('burnRates');
-      expect(Object.keys(doc.body.components.schemas.FiringAlertDto.properties)).toEqual(
+      expect(doc.body.components.schemas.Budget.properties).toHaveProperty('burnRates');
+      expect(Object.keys(doc.body.components.schemas.FiringAlert.properties)).toEqual(
         expect.arrayContaining(['slo', 'service', 'severity', 'kind', 'state', 'since', 'rule', 'burnRates', 'silenced']),
       );
       expect((await t.request({ url: '/docs' })).status).toBe(200);

@@ -56,7 +56,7 @@ export interface DeployRecord {
   slos: Array<{ slo: string; remaining: number | null }>;
 }
 
-/** Retention of the audit lists (newest kept; documented in the README). */
+/** Retention of the audit lists (newest kept; documented in docs/deploy-gate.md). */
 export const AUDIT_LIMITS = {
   decisions: 10_000,
   decisionsPerService: 1_000,

@@ -1,9 +1,13 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
 import { RequireScope } from '../../auth/require-scope.decorator';
-import { ErrorDto } from '../../slo/dto/budget.dto';
-import { IngestAcceptedDto, IngestRequestDto } from './ingest.dto';
-import { IngestService } from './ingest.service';
+import { apiRef, type Assert, type Equal } from '../../common/api-schema';
+import { ApiErrors } from '../../common/error-api.schema';
+import { IngestAcceptedSchema, IngestRequestSchema } from './ingest-api.schema';
+import { IngestResult, IngestService } from './ingest.service';
+
+type _IngestAccepted = Assert<Equal<z.infer<typeof IngestAcceptedSchema>, IngestResult>>;
 
 @ApiTags('events')
 @ApiBearerAuth()
@@ -18,10 +22,17 @@ export class EventsController {
     summary: 'Push good/total counts of events SLOs (1 to 10,000 events; the batch is validated whole)',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a repeat within 24 h answers as the first did and stores nothing' })
-  @ApiAcceptedResponse({ type: IngestAcceptedDto })
-  @ApiBadRequestResponse({ type: ErrorDto, description: 'one detail per bad event field; nothing stored' })
-  @ApiConflictResponse({ type: ErrorDto, description: 'Idempotency-Key reused with a different body' })
-  events(@Body() body: IngestRequestDto, @Headers('idempotency-key') idempotencyKey?: string) {
+  @ApiBody({ schema: apiRef(IngestRequestSchema) })
+  @ApiAcceptedResponse({ schema: apiRef(IngestAcceptedSchema) })
+  @ApiErrors(
+    [400, 'one detail per bad event field; nothing stored'],
+    401,
+    403,
+    [409, 'Idempotency-Key reused with a different body, or its first request still in progress'],
+    413,
+    503,
+  )
+  events(@Body() body: unknown, @Headers('Idempotency-Key') idempotencyKey?: string) {
     return this.ingest.ingest(body, idempotencyKey);
   }
 }

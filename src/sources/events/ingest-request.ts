@@ -1,25 +1,11 @@
-import { z } from 'zod';
 import type { SloConfig } from '../../config/app-config';
 import type { ProblemDetail } from '../../common/domain-error';
 import { zodIssuesToDetails } from '../../common/problem-path';
 import { parseTimestamp } from '../../common/timestamp';
 import type { EventIncrement } from './event-store';
+import { IngestEventSchema as eventSchema, IngestRequestSchema as ingestBodySchema, MAX_EVENTS_PER_REQUEST } from './ingest-api.schema';
 
-export const MAX_EVENTS_PER_REQUEST = 10_000;
 export const MAX_FUTURE_MS = 5 * 60_000;
-
-const eventSchema = z
-  .object({
-    slo: z.string().min(1).max(128),
-    good: z.number().int('must be an integer').min(0).max(Number.MAX_SAFE_INTEGER),
-    total: z.number().int('must be an integer').min(0).max(Number.MAX_SAFE_INTEGER),
-    timestamp: z.string().max(64).optional(),
-  })
-  .strict();
-
-export const ingestBodySchema = z
-  .object({ events: z.array(eventSchema).min(1).max(MAX_EVENTS_PER_REQUEST) })
-  .strict();
 
 export type IngestValidation = { ok: true; increments: EventIncrement[] } | { ok: false; details: ProblemDetail[] };
 
