@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { TOKENS } from '../helpers/configs';
 import { ROUTING_KEY, pdEvents } from '../helpers/alerting';
 import { startPagerDutyReceiver, LoopbackReceiver } from '../helpers/receivers';
-import { startRedis, TestRedis } from '../helpers/redis-server';
+import { useTestRedis } from '../helpers/redis-server';
 import { startService, ServiceProcess } from '../helpers/service-process';
 
 /**
@@ -16,17 +16,11 @@ import { startService, ServiceProcess } from '../helpers/service-process';
  */
 const PAGE = 'slo-engine/api-fast/page';
 
-let redis: TestRedis;
+const redis = useTestRedis();
 let pd: LoopbackReceiver;
 let dir: string;
 const services: ServiceProcess[] = [];
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
 beforeEach(async () => {
   pd = await startPagerDutyReceiver();
   dir = mkdtempSync(join(tmpdir(), 'slo-engine-replicas-'));

@@ -1,4 +1,4 @@
-import { startRedis } from '../helpers/redis-server';
+import { useTestRedis } from '../helpers/redis-server';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { testConfig, TOKENS } from '../helpers/configs';
 
@@ -54,15 +54,9 @@ function expected(now: number, windowMs: number, objective: number) {
 }
 
 describe.each(['memory', 'redis'] as const)('budget numbers (%s state)', (mode) => {
-  let redis: Awaited<ReturnType<typeof startRedis>> | null = null;
+  const redis = mode === 'redis' ? useTestRedis() : null;
   let t: TestApp;
 
-  beforeAll(async () => {
-    if (mode === 'redis') redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
   beforeEach(async () => {
     t = await startTestApp(testConfig({ redisUrl: redis?.url, redisPrefix: `numbers-${Date.now()}:` }));
   });

@@ -1,6 +1,5 @@
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { PagerDutyChangeEvents } from '../../src/notifiers/drivers/pagerduty-change-events';
-import { freePort } from '../helpers/free-port';
+import { LoopbackReceiver, startPagerDutyReceiver } from '../helpers/receivers';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { TOKENS } from '../helpers/configs';
 import { gateConfig, zoneEvents } from '../helpers/gate-config';
@@ -8,72 +7,26 @@ import { gateConfig, zoneEvents } from '../helpers/gate-config';
 /**
  * PagerDuty change events (SPEC §6): allowed deploys with a version and overrides are sent to
  * `/v2/change/enqueue` on the notifier's host, in the Change Events API v2 shape; retried on 5xx,
- * not on 400; the routing key never leaves the service except towards PagerDuty.
+ * not on 400; the routing key never leaves the service except towards PagerDuty. The loopback
+ * PagerDuty checks every request against the Change Events API as well.
  */
 const ROUTING_KEY = 'R0UT1NGKEY0123456789012345678901'; // the key gateConfig configures
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: any;
-}
-
-/** A loopback stand-in for PagerDuty: records every request, answers the scripted statuses in turn (then 202). */
-class FakePagerDuty {
-  readonly requests: Received[] = [];
-  script: number[] = [];
-  private server!: Server;
-  port = 0;
-
-  async start(): Promise<void> {
-    this.port = await freePort();
-    this.server = createServer((req, res) => {
-      let raw = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk: string) => (raw += chunk));
-      req.on('end', () => {
-        let body: unknown = raw;
-        try {
-          body = JSON.parse(raw);
-        } catch {
-          /* recorded as text */
-        }
-        this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-        const status = this.script.shift() ?? 202;
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(status === 202 ? { status: 'success', message: 'Change event processed' } : { status: 'invalid event' }));
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 describe('PagerDuty change events', () => {
-  let pd: FakePagerDuty;
+  let pd: LoopbackReceiver;
   let t: TestApp;
   let publisher: PagerDutyChangeEvents;
 
   beforeAll(async () => {
-    pd = new FakePagerDuty();
-    await pd.start();
+    pd = await startPagerDutyReceiver();
   });
   afterAll(async () => {
-    await pd.stop();
+    await pd.close();
   });
   beforeEach(async () => {
-    pd.requests.length = 0;
-    pd.script = [];
-    t = await startTestApp(gateConfig({ pagerdutyUrl: `http://127.0.0.1:${pd.port}/v2/enqueue` }));
+    pd.reset();
+    t = await startTestApp(gateConfig({ pagerdutyUrl: pd.url }));
     publisher = t.app.get(PagerDutyChangeEvents);
     publisher.retryBaseMs = 10;
     expect((await t.request({ method: 'POST', url: '/v1/events', token: TOKENS.ingest, body: zoneEvents(t.clock.now()) })).status).toBe(202);
@@ -82,6 +35,7 @@ describe('PagerDuty change events', () => {
   afterEach(async () => {
     await publisher.idle();
     await t.close();
+    expect(pd.problems).toEqual([]);
   });
 
   const gate = (body: Record<string, unknown>) => t.request({ method: 'POST', url: '/v1/deploy-gate', token: TOKENS.ci, body });
@@ -194,7 +148,7 @@ describe('PagerDuty change events', () => {
   });
 
   it('retries on 5xx and delivers once in the end', async () => {
-    pd.script = [500, 500, 202];
+    pd.script([500, 500, 202]);
     await gate({ service: 'zone-normal', changeType: 'fix', version: '1.4.3' });
     await publisher.idle();
     expect(pd.requests).toHaveLength(3); // two refusals, one success, and nothing after it
@@ -205,14 +159,14 @@ describe('PagerDuty change events', () => {
   });
 
   it('retries on 429 too', async () => {
-    pd.script = [429, 202];
+    pd.script([429, 202]);
     await createOverride();
     await publisher.idle();
     expect(pd.requests).toHaveLength(2);
   });
 
   it('does not retry a 400 (a permanent refusal)', async () => {
-    pd.script = [400];
+    pd.script([400]);
     await gate({ service: 'zone-normal', changeType: 'feature', version: '1.4.4' });
     await publisher.idle();
     await new Promise((r) => setTimeout(r, 200)); // longer than every backoff at retryBaseMs 10

@@ -1,5 +1,5 @@
 import { PagerDutyChangeEvents } from '../../src/notifiers/drivers/pagerduty-change-events';
-import { startRedis, TestRedis } from '../helpers/redis-server';
+import { useTestRedis } from '../helpers/redis-server';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { TOKENS } from '../helpers/configs';
 import { gateConfig, ZONE_SERVICES, zoneEvents } from '../helpers/gate-config';
@@ -10,17 +10,11 @@ import { gateConfig, ZONE_SERVICES, zoneEvents } from '../helpers/gate-config';
  * made from empty state; after Redis comes back empty, every SLO is unknown until evaluated.
  */
 describe('deploy gate on Redis', () => {
-  let redis: TestRedis;
+  const redis = useTestRedis();
   const apps: TestApp[] = [];
   let counter = 0;
   let prefix: string;
 
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis.stop();
-  });
   beforeEach(() => {
     prefix = `gate-redis-${process.pid}-${++counter}:`;
   });

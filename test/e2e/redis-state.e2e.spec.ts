@@ -1,23 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRedis, TestRedis } from '../helpers/redis-server';
+import { useTestRedis } from '../helpers/redis-server';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { startService, ServiceProcess } from '../helpers/service-process';
 import { testConfig, TOKENS } from '../helpers/configs';
 
 /** State in a real Redis: survives a service restart; Redis down means 503, never empty answers. */
 describe('Redis state', () => {
-  let redis: TestRedis;
+  const redis = useTestRedis();
   const apps: TestApp[] = [];
   let prefix: string;
 
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis.stop();
-  });
   beforeEach(() => {
     prefix = `redis-state-${Date.now()}:`;
   });

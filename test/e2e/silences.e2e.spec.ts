@@ -1,6 +1,6 @@
 import { SilenceService } from '../../src/alerting/silences/silence.service';
 import { silenceCovers } from '../../src/alerting/domain/silence-match';
-import { startRedis, TestRedis } from '../helpers/redis-server';
+import { useTestRedis } from '../helpers/redis-server';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { testConfig, TOKENS } from '../helpers/configs';
 
@@ -170,17 +170,11 @@ describe('silences API', () => {
 });
 
 describe('silences on Redis', () => {
-  let redis: TestRedis;
+  const redis = useTestRedis();
   const apps: TestApp[] = [];
   let counter = 0;
   let prefix: string;
 
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis.stop();
-  });
   beforeEach(() => {
     prefix = `silences-redis-${process.pid}-${++counter}:`;
   });

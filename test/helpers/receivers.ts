@@ -3,14 +3,19 @@ import { randomBytes } from 'node:crypto';
 import { freePort } from './free-port';
 
 /**
- * Loopback stand-ins for PagerDuty (Events API v2 and Change Events) and a Slack incoming webhook.
- * They record every request with the status it was answered, and check each against the published
- * request shape: every violation is one line in `problems`, which tests assert stays empty.
+ * Loopback stand-ins for PagerDuty (Events API v2 and Change Events, one server for both) and a
+ * Slack incoming webhook: the only fakes of those services the tests use. They record every request
+ * with the status it was answered, and check each against the published request shape: every
+ * violation is one line in `problems`, which tests assert stays empty. What they answer is the
+ * service's usual success, unless a test scripts statuses (`script`) or a responder (`respond`).
  */
 export interface ReceivedRequest {
   at: number;
   method: string;
+  /** the request path, without the query */
   path: string;
+  /** the request target as sent, with the query if any */
+  url: string;
   headers: IncomingHttpHeaders;
   body: any;
   status: number;
@@ -30,6 +35,13 @@ export interface LoopbackReceiver {
   problems: string[];
   /** null = default answer */
   respond(answer: ReceiverResponder | null): void;
+  /**
+   * The next requests (to a known path) are answered these statuses in turn, each with the body the
+   * real service gives with it; once they are used up, the responder or the default answer again.
+   */
+  script(statuses: readonly number[]): void;
+  /** forgets the requests, problems, script and responder (between tests sharing one receiver) */
+  reset(): void;
   /** rejects on timeout with a clear message */
   waitFor(predicate: (accepted: ReceivedRequest[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -37,11 +49,14 @@ export interface LoopbackReceiver {
 
 type Check = (req: { method: string; path: string; headers: IncomingHttpHeaders; body: any }) => string[];
 type DefaultAnswer = (req: { method: string; path: string; body: any }) => ReceiverAnswer;
+/** the answer of a scripted status (a non-2xx one: the service's error body for it) */
+type StatusAnswer = (status: number, req: { method: string; path: string; body: any }) => ReceiverAnswer;
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
+const isIsoTimestamp = (v: unknown): boolean => isString(v) && ISO_8601.test(v) && !Number.isNaN(Date.parse(v));
 
 function unknownKeys(where: string, value: Record<string, unknown>, allowed: readonly string[]): string[] {
   return Object.keys(value)
@@ -125,8 +140,9 @@ const pagerDutyChangeShape: Check = (req) => {
   if (!isObject(payload)) return [...problems, 'payload must be an object'];
   problems.push(...summary(payload));
   problems.push(...unknownKeys('payload', payload, ['summary', 'timestamp', 'source', 'custom_details']));
-  if (payload.timestamp !== undefined && !(isString(payload.timestamp) && ISO_8601.test(payload.timestamp))) problems.push('payload.timestamp must be ISO-8601');
-  if (payload.source !== undefined && !isString(payload.source)) problems.push('payload.source must be a string');
+  // timestamp, source and custom_details are optional in this API; when given, they must be right
+  if (payload.timestamp !== undefined && !isIsoTimestamp(payload.timestamp)) problems.push('payload.timestamp must be ISO-8601');
+  if (payload.source !== undefined && !(isString(payload.source) && payload.source !== '')) problems.push('payload.source must be a non-empty string');
   if (payload.custom_details !== undefined && !isObject(payload.custom_details)) problems.push('payload.custom_details must be an object');
   return problems;
 };
@@ -211,12 +227,13 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-async function startReceiver(path: string, routes: Record<string, Check>, defaultAnswer: DefaultAnswer): Promise<LoopbackReceiver> {
+async function startReceiver(path: string, routes: Record<string, Check>, defaultAnswer: DefaultAnswer, statusAnswer: StatusAnswer): Promise<LoopbackReceiver> {
   const port = await freePort();
   const requests: ReceivedRequest[] = [];
   const problems: string[] = [];
   const waiters = new Set<() => void>();
   let responder: ReceiverResponder | null = null;
+  let scripted: number[] = [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const raw = await readBody(req);
@@ -232,12 +249,17 @@ async function startReceiver(path: string, routes: Record<string, Check>, defaul
     if (check) problems.push(...check({ method, path: reqPath, headers: req.headers, body }).map((p) => `${method} ${reqPath}: ${p}`));
     else problems.push(`${method} ${reqPath}: unknown path`);
     let answer: ReceiverAnswer;
+    const status = check ? scripted.shift() : undefined;
     try {
-      answer = responder ? responder({ method, path: reqPath, body }) : check ? defaultAnswer({ method, path: reqPath, body }) : { status: 404, body: 'not found' };
+      if (status !== undefined) {
+        answer = status >= 200 && status < 300 ? { ...defaultAnswer({ method, path: reqPath, body }), status } : statusAnswer(status, { method, path: reqPath, body });
+      } else {
+        answer = responder ? responder({ method, path: reqPath, body }) : check ? defaultAnswer({ method, path: reqPath, body }) : { status: 404, body: 'not found' };
+      }
     } catch (error) {
       answer = { status: 500, body: `responder threw: ${(error as Error).message}` };
     }
-    requests.push({ at: Date.now(), method, path: reqPath, headers: req.headers, body, status: answer.status });
+    requests.push({ at: Date.now(), method, path: reqPath, url: req.url ?? '', headers: req.headers, body, status: answer.status });
     res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
     res.end(answer.body ?? '');
     for (const wake of [...waiters]) wake();
@@ -263,6 +285,15 @@ async function startReceiver(path: string, routes: Record<string, Check>, defaul
     problems,
     respond(answer) {
       responder = answer;
+    },
+    script(statuses) {
+      scripted = [...statuses];
+    },
+    reset() {
+      requests.length = 0;
+      problems.length = 0;
+      scripted = [];
+      responder = null;
     },
     waitFor(predicate, timeoutMs = 5_000) {
       return new Promise<void>((resolve, reject) => {
@@ -291,18 +322,39 @@ async function startReceiver(path: string, routes: Record<string, Check>, defaul
   };
 }
 
-/** Default answer 202 `{"status":"success","message":"Event processed","dedup_key":…}`; `/v2/change/enqueue` too. */
+/**
+ * PagerDuty: the Events API v2 at `url` (`/v2/enqueue`) and the Change Events API on the same host
+ * (`/v2/change/enqueue`, where the service derives it from), each request checked against its API.
+ * Default answer 202 `{"status":"success","message":"Event processed","dedup_key":…}` (change
+ * events: `"Change event processed"`); scripted errors answer PagerDuty's error bodies.
+ */
 export function startPagerDutyReceiver(): Promise<LoopbackReceiver> {
-  return startReceiver('/v2/enqueue', { '/v2/enqueue': pagerDutyEventShape, '/v2/change/enqueue': pagerDutyChangeShape }, (req) => {
-    if (req.path === '/v2/change/enqueue') return { status: 202, body: JSON.stringify({ status: 'success', message: 'Change event processed' }) };
-    const given: unknown = isObject(req.body) ? req.body.dedup_key : undefined;
-    const dedupKey = isString(given) ? given : randomBytes(16).toString('hex');
-    return { status: 202, body: JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: dedupKey }) };
-  });
+  return startReceiver(
+    '/v2/enqueue',
+    { '/v2/enqueue': pagerDutyEventShape, '/v2/change/enqueue': pagerDutyChangeShape },
+    (req) => {
+      if (req.path === '/v2/change/enqueue') return { status: 202, body: JSON.stringify({ status: 'success', message: 'Change event processed' }) };
+      const given: unknown = isObject(req.body) ? req.body.dedup_key : undefined;
+      const dedupKey = isString(given) ? given : randomBytes(16).toString('hex');
+      return { status: 202, body: JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: dedupKey }) };
+    },
+    (status) => {
+      if (status === 400) return { status, body: JSON.stringify({ status: 'invalid event', message: 'Event object is invalid', errors: ['scripted refusal'] }) };
+      if (status === 429) return { status, body: JSON.stringify({ status: 'throttle event', message: 'Requests for this service are arriving too quickly. Please retry later.' }) };
+      return { status, body: JSON.stringify({ status: 'unavailable' }) };
+    },
+  );
 }
 
-/** Default answer 200 `ok`, as Slack answers. */
+const SLACK_ERRORS: Record<number, string> = { 400: 'invalid_payload', 403: 'action_prohibited', 404: 'no_service', 410: 'channel_is_archived', 429: 'rate_limited' };
+
+/** Default answer 200 `ok`, as Slack answers; scripted errors answer Slack's error words. */
 export function startSlackReceiver(): Promise<LoopbackReceiver> {
   const path = '/services/T000/B000/XXXX';
-  return startReceiver(path, { [path]: slackShape }, () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: 'ok' }));
+  return startReceiver(
+    path,
+    { [path]: slackShape },
+    () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: 'ok' }),
+    (status) => ({ status, headers: { 'content-type': 'text/html' }, body: SLACK_ERRORS[status] ?? 'internal_error' }),
+  );
 }

@@ -1,8 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Redis, { type RedisOptions } from 'ioredis';
+import { freePort } from './free-port';
 
 /**
  * A throw-away redis-server for tests and benches: its own loopback port (never 6379, which may be
@@ -21,19 +23,6 @@ export interface TestRedis {
 
 const REDIS_BIN = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 const FORBIDDEN_PORT = 6379;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves when the server answers PING with PONG, rejects after `timeoutMs`. */
 function waitForPing(port: number, child: ChildProcess, timeoutMs = 10_000): Promise<void> {
@@ -146,4 +135,60 @@ export async function startRedis(): Promise<TestRedis> {
     },
   };
   return handle;
+}
+
+/** The suite's redis-server, as `useTestRedis()` hands it out. */
+export interface SuiteRedis {
+  /** `redis://127.0.0.1:PORT` of the server this suite started */
+  readonly url: string;
+  readonly port: number;
+  /** a client of that server; disconnected after the suite, before the server stops */
+  client(options?: RedisOptions): Redis;
+  /** SIGKILL (a crash); `restart()` brings up an empty server on the same port */
+  kill(): Promise<void>;
+  /** a fresh, empty server on the same port */
+  restart(): Promise<void>;
+}
+
+type SuiteHook = (fn: () => Promise<void>) => void;
+
+/**
+ * One throw-away redis-server for the enclosing `describe` (or file): started in `beforeAll`,
+ * stopped in `afterAll` after the clients made with `client()` are disconnected. The handle only
+ * ever reaches the server it started (never port 6379), so nothing a suite does through it can
+ * touch a Redis the suite did not start. `url` and `port` are there from `beforeAll` on: read them
+ * in hooks and tests, not while the file is being collected.
+ */
+export function useTestRedis(): SuiteRedis {
+  // jest's globals, looked up when called: this file is also compiled for the benches, without jest's types
+  const { beforeAll, afterAll } = globalThis as unknown as { beforeAll: SuiteHook; afterAll: SuiteHook };
+  let server: TestRedis | null = null;
+  const clients: Redis[] = [];
+  const running = (): TestRedis => {
+    if (!server) throw new Error('useTestRedis: the server runs from beforeAll to afterAll; use it inside hooks and tests');
+    return server;
+  };
+  beforeAll(async () => {
+    server = await startRedis();
+  });
+  afterAll(async () => {
+    for (const client of clients.splice(0)) client.disconnect();
+    await server?.stop();
+    server = null;
+  });
+  return {
+    get url() {
+      return running().url;
+    },
+    get port() {
+      return running().port;
+    },
+    client(options: RedisOptions = {}) {
+      const client = new Redis(running().url, options);
+      clients.push(client);
+      return client;
+    },
+    kill: () => running().kill(),
+    restart: () => running().restart(),
+  };
 }

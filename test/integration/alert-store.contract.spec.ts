@@ -7,7 +7,7 @@ import { MemoryAlertStore } from '../../src/store/memory/memory-alert-store';
 import { RedisAlertStore } from '../../src/store/redis/redis-alert-store';
 import { redisOptions, waitForRedis } from '../../src/store/redis/redis-connection';
 import { StateUnavailableError } from '../../src/common/domain-error';
-import { startRedis, TestRedis } from '../helpers/redis-server';
+import { startRedis, useTestRedis } from '../helpers/redis-server';
 
 /**
  * One contract, two stores: the compare-and-set of alert states with their notifications, and the
@@ -17,21 +17,11 @@ import { startRedis, TestRedis } from '../helpers/redis-server';
 type Store = AlertStateRepository & Outbox;
 const T0 = Date.parse('2026-11-21T10:00:00.000Z');
 
-let redis: TestRedis;
-const clients: Redis[] = [];
+const redis = useTestRedis();
 let counter = 0;
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  for (const client of clients) client.disconnect();
-  await redis.stop();
-});
-
 async function connect(): Promise<Redis> {
-  const client = new Redis(redis.url, redisOptions());
-  clients.push(client);
+  const client = redis.client(redisOptions());
   await waitForRedis(client, 5_000);
   return client;
 }
@@ -257,13 +247,17 @@ describe('alert store in Redis', () => {
   });
 
   it('answers StateUnavailableError while Redis is down', async () => {
-    const own = await startRedis();
+    const own = await startRedis(); // a server of its own: the suite's keeps serving the other tests
     const client = new Redis(own.url, redisOptions());
-    clients.push(client);
-    await waitForRedis(client, 5_000);
-    const store = new RedisAlertStore(client, 'down:');
-    await own.stop();
-    await expect(store.loadAll()).rejects.toBeInstanceOf(StateUnavailableError);
-    await expect(claimAt(store, T0)).rejects.toBeInstanceOf(StateUnavailableError);
+    try {
+      await waitForRedis(client, 5_000);
+      const store = new RedisAlertStore(client, 'down:');
+      await own.stop();
+      await expect(store.loadAll()).rejects.toBeInstanceOf(StateUnavailableError);
+      await expect(claimAt(store, T0)).rejects.toBeInstanceOf(StateUnavailableError);
+    } finally {
+      client.disconnect();
+      await own.stop();
+    }
   });
 });

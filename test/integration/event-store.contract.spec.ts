@@ -1,10 +1,9 @@
-import Redis from 'ioredis';
 import fc from 'fast-check';
 import type { EventIncrement, EventStore, SloStoreLayout } from '../../src/sources/events/event-store';
 import { defaultWindowsMs, toleranceMs } from '../../src/sources/events/bucket-layout';
 import { MemoryEventStore, UnknownSloError } from '../../src/store/memory/memory-event-store';
 import { RedisEventStore } from '../../src/store/redis/redis-event-store';
-import { startRedis, TestRedis } from '../helpers/redis-server';
+import { useTestRedis } from '../helpers/redis-server';
 
 /**
  * One contract, two stores: what the evaluation relies on (SPEC §4 precision, atomic batches,
@@ -20,22 +19,12 @@ const WINDOWS_30D = defaultWindowsMs(30 * D); // 5m 30m 1h 2h 6h 1d 3d 30d
 
 type Kind = 'memory' | 'redis';
 
-let redis: TestRedis | null = null;
-const clients: Redis[] = [];
+const redis = useTestRedis();
 let prefixCounter = 0;
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.quit().catch(() => undefined)));
-  await redis?.stop();
-});
 
 async function makeStore(kind: Kind): Promise<EventStore> {
   if (kind === 'memory') return new MemoryEventStore();
-  const client = new Redis(redis!.url, { lazyConnect: false, maxRetriesPerRequest: 2 });
-  clients.push(client);
+  const client = redis.client({ lazyConnect: false, maxRetriesPerRequest: 2 });
   return new RedisEventStore(client, `contract-${process.pid}-${++prefixCounter}:`, { now: () => NOW });
 }
 

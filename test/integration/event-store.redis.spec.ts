@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import type { EventIncrement, SloStoreLayout } from '../../src/sources/events/event-store';
 import { defaultWindowsMs } from '../../src/sources/events/bucket-layout';
 import { RedisEventStore } from '../../src/store/redis/redis-event-store';
-import { startRedis, TestRedis } from '../helpers/redis-server';
+import { startRedis, useTestRedis } from '../helpers/redis-server';
 
 /** What only the Redis store has: replicas sharing one Redis, reloads, gaps in the change log. */
 const S = 1_000;
@@ -16,27 +16,23 @@ const LAYOUTS: SloStoreLayout[] = [
   { slo: 'search', windowsMs: defaultWindowsMs(28 * D) },
 ];
 
-let redis: TestRedis;
+const redis = useTestRedis();
 let admin: Redis;
-const clients: Redis[] = [];
+/** the client of the latest replica */
+let lastClient: Redis;
 let prefix = '';
 let counter = 0;
 
-beforeAll(async () => {
-  redis = await startRedis();
-  admin = new Redis(redis.url);
-});
-afterAll(async () => {
-  await Promise.all([admin, ...clients].map((client) => client.quit().catch(() => undefined)));
-  await redis.stop();
+beforeAll(() => {
+  admin = redis.client();
 });
 beforeEach(() => {
   prefix = `redis-only-${++counter}:`;
 });
 
 async function replica(layouts: SloStoreLayout[] = LAYOUTS, options: { readCount?: number } = {}): Promise<RedisEventStore> {
-  const client = new Redis(redis.url, { maxRetriesPerRequest: 2 });
-  clients.push(client);
+  const client = redis.client({ maxRetriesPerRequest: 2 });
+  lastClient = client;
   const store = new RedisEventStore(client, prefix, { now: () => NOW, ...options });
   await store.configure(layouts);
   await store.sync();
@@ -192,8 +188,7 @@ describe('RedisEventStore', () => {
     const a = await replica();
     await a.add(batch('checkout', [M]));
     await a.sync();
-    const client = clients[clients.length - 1];
-    client.disconnect();
+    lastClient.disconnect();
     await expect(a.sync()).rejects.toThrow();
     expect(counts(a)[0]).toEqual({ good: 9, total: 10 });
   });

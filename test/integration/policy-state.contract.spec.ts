@@ -16,7 +16,7 @@ type PolicyState = PolicyStateRepository & SilenceRepository;
 import { MemoryPolicyStateRepository } from '../../src/store/memory/memory-policy-state.repository';
 import { RedisPolicyStateRepository } from '../../src/store/redis/redis-policy-state.repository';
 import { redisOptions, waitForRedis } from '../../src/store/redis/redis-connection';
-import { startRedis, TestRedis } from '../helpers/redis-server';
+import { startRedis, useTestRedis } from '../helpers/redis-server';
 
 /**
  * One contract, two repositories: what the deploy gate, the admin API and the audit endpoints rely
@@ -27,22 +27,12 @@ type Kind = 'memory' | 'redis';
 const T0 = Date.parse('2026-11-21T10:00:00.000Z');
 const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
 
-let redis: TestRedis;
-const clients: Redis[] = [];
+const redis = useTestRedis();
 let prefixCounter = 0;
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await Promise.all(clients.filter((client) => client.status !== 'end').map((client) => client.quit()));
-  await redis.stop();
-});
-
-/** A client configured as the service configures its own (no offline queue: fail fast when down). */
-async function connect(url: string): Promise<Redis> {
-  const client = new Redis(url, redisOptions());
-  clients.push(client);
+/** A client of the suite's server, configured as the service configures its own (no offline queue: fail fast when down). */
+async function connect(): Promise<Redis> {
+  const client = redis.client(redisOptions());
   await waitForRedis(client, 5_000);
   return client;
 }
@@ -172,7 +162,7 @@ async function makeSubject(kind: Kind): Promise<{ repo: PolicyState; seed: Seede
       },
     };
   }
-  const client = await connect(redis.url);
+  const client = await connect();
   const prefix = newPrefix();
   const lpush = async (key: string, values: unknown[]) => {
     for (let i = 0; i < values.length; i += 1_000) await client.lpush(key, ...values.slice(i, i + 1_000).map((v) => JSON.stringify(v)));
@@ -406,7 +396,7 @@ describe.each<Kind>(['memory', 'redis'])('policy state contract (%s)', (kind) =>
 describe('RedisPolicyStateRepository only', () => {
   it('keeps everything in Redis: a second repository (new client, same prefix) sees it all', async () => {
     const prefix = newPrefix();
-    const firstClient = await connect(redis.url);
+    const firstClient = await connect();
     const first = new RedisPolicyStateRepository(firstClient, prefix);
     await first.saveFreeze(freeze(1));
     await first.saveOverride(override(1));
@@ -418,7 +408,7 @@ describe('RedisPolicyStateRepository only', () => {
     await first.recordDeploy(deploy(1));
     await firstClient.quit(); // the process that wrote it is gone
 
-    const second = new RedisPolicyStateRepository(await connect(redis.url), prefix);
+    const second = new RedisPolicyStateRepository(await connect(), prefix);
     expect(await second.listFreezes()).toEqual([freeze(1)]);
     expect(await second.listOverrides()).toEqual([override(1)]);
     expect(byId(await second.listSilences())).toEqual([silence(1), silence(2)]);
@@ -430,7 +420,7 @@ describe('RedisPolicyStateRepository only', () => {
     expect(await second.deleteFreeze('freeze-1')).toEqual(freeze(1));
 
     // another prefix is another deployment: it sees nothing
-    const other = new RedisPolicyStateRepository(await connect(redis.url), newPrefix());
+    const other = new RedisPolicyStateRepository(await connect(), newPrefix());
     expect(await other.listOverrides()).toEqual([]);
     expect(await other.listSilences()).toEqual([]);
     expect(await other.deleteSilence('silence-1')).toBeNull();
@@ -439,7 +429,7 @@ describe('RedisPolicyStateRepository only', () => {
 
   it('writes only keys under its prefix', async () => {
     const prefix = newPrefix();
-    const client = await connect(redis.url);
+    const client = await connect();
     const repo = new RedisPolicyStateRepository(client, prefix);
     await repo.saveFreeze(freeze(1));
     await repo.saveOverride(override(1));

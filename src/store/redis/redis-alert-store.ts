@@ -16,7 +16,7 @@ interface AlertScripts {
 /** At most this many SLO changes per commit script call (keeps one call's argument list bounded). */
 const COMMIT_CHUNK = 200;
 
-/** Alert states and the outbox in Redis, shared by every replica (see alert-store.ts, redis-alert-scripts.ts). */
+/** Alert states and the outbox in Redis, shared by every replica (the contracts: alerting/ports/alert-state.repository.ts and notifiers/ports/outbox.ts; the scripts: redis-alert-scripts.ts). */
 export class RedisAlertStore implements AlertStateRepository, Outbox {
   private readonly keys: { state: string; items: string; due: string; lease: string; pace: string; lanePrefix: string };
   private readonly scripts: AlertScripts;
