@@ -2,7 +2,7 @@ import { createServer, Server } from 'node:http';
 import { DeliveryWorker } from '../../src/notifiers/delivery/delivery.worker';
 import { HeartbeatService } from '../../src/notifiers/delivery/heartbeat.service';
 import { NotificationCounters } from '../../src/notifiers/delivery/notification-counters';
-import { TOKENS } from '../helpers/configs';
+import { TOKENS, UNREACHABLE_PROMETHEUS_SLO } from '../helpers/configs';
 import { freePort } from '../helpers/free-port';
 import { startPagerDutyReceiver, startSlackReceiver, LoopbackReceiver } from '../helpers/receivers';
 import { startTestApp, TestApp } from '../helpers/test-app';
@@ -184,16 +184,9 @@ describe('silences', () => {
 });
 
 describe('source unavailable', () => {
-  const PROMETHEUS_SLO = `  - id: catalog-latency
-    service: catalog
-    objective: 99
-    window: 7d
-    sli: { source: prometheus, goodQuery: 'sum(rate(good[{{window}}]))', totalQuery: 'sum(rate(total[{{window}}]))' }
-sources:
-  prometheus: { url: "http://127.0.0.1:9" }`;
 
   it('fires a ticket at the 3rd failed evaluation in a row, routed to Slack only; a reload that removes the SLO resolves it', async () => {
-    await start({ extra: PROMETHEUS_SLO });
+    await start({ extra: UNREACHABLE_PROMETHEUS_SLO });
     await stepTo(T0 + 10 * SECOND, 10);
     await stepTo(T0 + 20 * SECOND, 10);
     expect(slackTexts(slack)).toEqual([]);

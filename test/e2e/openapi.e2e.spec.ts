@@ -1,6 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { startTestApp, TestApp } from '../helpers/test-app';
-import { testConfig, TOKENS } from '../helpers/configs';
+import { testConfig, TOKENS, UNREACHABLE_PROMETHEUS_SLO } from '../helpers/configs';
 
 /**
  * The OpenAPI document (`GET /docs-json`, generated from the zod schemas) is the API's contract:
@@ -15,14 +15,6 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DOC_ID = 'https://slo-engine.test/openapi.json';
 
-/** A Prometheus SLO whose source never answers: never evaluated (nulls), and a source-unavailable ticket after 3 cycles. */
-const PROMETHEUS_SLO = `  - id: catalog-latency
-    service: catalog
-    objective: 99
-    window: 7d
-    sli: { source: prometheus, goodQuery: 'sum(rate(good[{{window}}]))', totalQuery: 'sum(rate(total[{{window}}]))' }
-sources:
-  prometheus: { url: "http://127.0.0.1:9" }`;
 
 interface MediaType {
   schema: object;
@@ -150,7 +142,7 @@ function servedRoutes(): string[] {
 }
 
 beforeAll(async () => {
-  t = await startTestApp(testConfig({ extraSlos: PROMETHEUS_SLO }));
+  t = await startTestApp(testConfig({ extraSlos: UNREACHABLE_PROMETHEUS_SLO }));
   const now = t.clock.now();
   // An hour of traffic, one event a minute: checkout fine, search failing (its page and ticket fire).
   const events = [];

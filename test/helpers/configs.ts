@@ -52,3 +52,12 @@ routes:
     notify: [log]
 ${server}`;
 }
+
+/** A Prometheus SLO whose source never answers (port 9, discard): never evaluated (null numbers), its source-unavailable ticket fires after 3 cycles. */
+export const UNREACHABLE_PROMETHEUS_SLO = `  - id: catalog-latency
+    service: catalog
+    objective: 99
+    window: 7d
+    sli: { source: prometheus, goodQuery: 'sum(rate(good[{{window}}]))', totalQuery: 'sum(rate(total[{{window}}]))' }
+sources:
+  prometheus: { url: "http://127.0.0.1:9" }`;
