@@ -2,6 +2,7 @@
  * What an allowed deploy and an override say on the PagerDuty timeline (SPEC §6 change events).
  * Pure: the notifiers send them (`CHANGE_EVENTS`).
  */
+import { truncate } from '../common/truncate';
 import type { ChangeEvent } from '../notifiers/ports/change-events';
 import type { DecisionRecord, Override } from './ports/policy-state.repository';
 
@@ -10,7 +11,7 @@ const SUMMARY_MAX = 1024;
 export function deployChangeEvent(decision: DecisionRecord): ChangeEvent {
   const what = `${decision.service} ${decision.version ?? ''}`.trim();
   return {
-    summary: `Deploy of ${what} (${decision.changeType}) allowed by the deploy gate`.slice(0, SUMMARY_MAX),
+    summary: truncate(`Deploy of ${what} (${decision.changeType}) allowed by the deploy gate`, SUMMARY_MAX),
     timestamp: decision.at,
     customDetails: {
       service: decision.service,
@@ -27,7 +28,7 @@ export function deployChangeEvent(decision: DecisionRecord): ChangeEvent {
 
 export function overrideChangeEvent(override: Override): ChangeEvent {
   return {
-    summary: `Error-budget override for ${override.service} until ${override.expiresAt}: ${override.reason}`.slice(0, SUMMARY_MAX),
+    summary: truncate(`Error-budget override for ${override.service} until ${override.expiresAt}: ${override.reason}`, SUMMARY_MAX),
     timestamp: override.createdAt,
     customDetails: {
       service: override.service,

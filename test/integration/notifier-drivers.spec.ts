@@ -4,10 +4,20 @@ import type { NotifierConfig } from '../../src/config/app-config';
 import type { NotificationMessage } from '../../src/notifiers/ports/notification-message';
 import type { DeliveryResult } from '../../src/notifiers/drivers/notifier-driver';
 import { NotifierDrivers } from '../../src/notifiers/drivers/notifier-drivers';
+import { CHANGE_EVENT_ATTEMPTS, PagerDutyChangeEvents } from '../../src/notifiers/drivers/pagerduty-change-events';
 import { PAGERDUTY_EU_EVENTS_URL } from '../../src/notifiers/drivers/pagerduty-event';
+import { configHolder, quietNestLogs } from '../service/support';
 import { freePort } from '../helpers/free-port';
 import { burnRateMessage, sourceUnavailableMessage } from '../helpers/notification-messages';
-import { LoopbackReceiver, startPagerDutyReceiver, startSlackReceiver } from '../helpers/receivers';
+import {
+  LoopbackReceiver,
+  officialPagerDutySchema,
+  TRICKLE,
+  PAGERDUTY_MAX_BODY_BYTES,
+  PAGERDUTY_SCHEMA_FILE,
+  startPagerDutyReceiver,
+  startSlackReceiver,
+} from '../helpers/receivers';
 
 /**
  * The real drivers (SPEC §6) against loopback PagerDuty and Slack receivers that check every
@@ -60,12 +70,9 @@ describe('notifier drivers against loopback receivers', () => {
     await Promise.all([pd.close(), slack.close()]);
   });
   afterEach(() => {
-    expect(pd.problems).toEqual([]);
-    expect(slack.problems).toEqual([]);
-    for (const receiver of [pd, slack]) {
-      receiver.respond(null);
-      receiver.requests.length = 0;
-    }
+    const problems = { pd: [...pd.problems], slack: [...slack.problems] };
+    for (const receiver of [pd, slack]) receiver.reset(); // one test's problems are not the next one's
+    expect(problems).toEqual({ pd: [], slack: [] });
   });
 
   describe('pagerduty', () => {
@@ -139,6 +146,37 @@ describe('notifier drivers against loopback receivers', () => {
       }
     });
 
+    it('retries when the receiver trickles its answer past the timeout (the timeout is a deadline, not an idle time)', async () => {
+      pd.respond(() => TRICKLE);
+      const started = Date.now();
+      expect(await send(burnRateMessage(), pdNotifier)).toEqual({ outcome: 'retry', reason: 'timeout' });
+      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1_000);
+      expect(pd.requests).toHaveLength(1);
+    });
+
+    it('delivers a page of an SLO with a very long description, its body within 512 KB (SPEC §6)', async () => {
+      const description = `${'Checkout requests succeed 😀 "quoted"\n'.repeat(40_000)}end`; // ~1.8 MB of JSON
+      expect(await send(burnRateMessage({ description }), pdNotifier)).toEqual({ outcome: 'delivered' });
+      const [request] = pd.accepted();
+      expect(Buffer.byteLength(JSON.stringify(request.body))).toBeLessThanOrEqual(PAGERDUTY_MAX_BODY_BYTES);
+      expect(request.body.payload.custom_details.description).toMatch(/^Checkout requests succeed 😀 "quoted"\n.*…$/s);
+      expect(request.body.payload.summary).toBe('[page] checkout-availability: burning error budget at 15.2× over 1h (2% of budget left)');
+    });
+
+    it('does not follow a redirect: the routing key stays with its host, the page is retried', async () => {
+      const elsewhere = await startPagerDutyReceiver();
+      try {
+        for (const status of [301, 302, 303, 307, 308]) {
+          pd.respond(() => ({ status, headers: { location: elsewhere.url } }));
+          expect(await send(burnRateMessage(), pdNotifier)).toEqual({ outcome: 'retry', reason: `HTTP ${status}: redirect not followed` });
+        }
+        expect(pd.requests).toHaveLength(5);
+        expect(elsewhere.requests).toEqual([]);
+      } finally {
+        await elsewhere.close();
+      }
+    });
+
     it('uses the configured url as it is (the EU endpoint’s path on the loopback host)', async () => {
       const url = `${new URL(pd.url).origin}${new URL(PAGERDUTY_EU_EVENTS_URL).pathname}`;
       expect(await send(burnRateMessage(), { ...pdNotifier, url })).toEqual({ outcome: 'delivered' });
@@ -190,6 +228,26 @@ describe('notifier drivers against loopback receivers', () => {
       expect(await send(burnRateMessage(), { ...slackNotifier, webhookUrl })).toEqual({ outcome: 'retry', reason: 'ECONNREFUSED' });
     });
 
+    it('does not follow a redirect: the message stays with the webhook’s host, and is retried', async () => {
+      const elsewhere = await startSlackReceiver();
+      try {
+        slack.respond(() => ({ status: 307, headers: { location: elsewhere.url } }));
+        const result = await send(burnRateMessage(), slackNotifier);
+        expect(result).toEqual({ outcome: 'retry', reason: 'fetch failed: unexpected redirect' }); // @slack/webhook asks fetch for redirect: 'error'
+        expect(slack.requests).toHaveLength(1);
+        expect(elsewhere.requests).toEqual([]);
+      } finally {
+        await elsewhere.close();
+      }
+    });
+
+    it('retries when the webhook trickles its answer past the timeout', async () => {
+      slack.respond(() => TRICKLE);
+      const started = Date.now();
+      expect(await send(burnRateMessage(), slackNotifier)).toEqual({ outcome: 'retry', reason: 'timeout' });
+      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1_000);
+    });
+
     it('retries when the webhook never answers, after the timeout', async () => {
       const silent = await startSilentServer();
       try {
@@ -209,7 +267,16 @@ describe('notifier drivers against loopback receivers', () => {
 
     it('PagerDuty: reports a malformed event, answers a change event', async () => {
       await post(pd.url, { routing_key: 'short', event_action: 'explode', payload: { summary: '', severity: 'fatal', timestamp: 'yesterday' }, extra: 1 });
-      expect(pd.problems).toEqual([
+      const schemaProblems = pd.problems.filter((p) => p.includes(': schema: '));
+      if (officialPagerDutySchema()) {
+        expect(schemaProblems).toEqual([
+          "POST /v2/enqueue: schema: /payload must have required property 'source'",
+          'POST /v2/enqueue: schema: /payload/timestamp must match format "date-time"',
+          'POST /v2/enqueue: schema: /payload/severity must be equal to one of the allowed values (critical, warning, error, info)',
+          'POST /v2/enqueue: schema: /event_action must be equal to one of the allowed values (trigger, acknowledge, resolve)',
+        ]);
+      }
+      expect(pd.problems.filter((p) => !p.includes(': schema: '))).toEqual([
         'POST /v2/enqueue: routing_key must be a 32-character string',
         'POST /v2/enqueue: event: unknown key "extra"',
         'POST /v2/enqueue: event_action "explode" is not trigger, acknowledge or resolve',
@@ -229,6 +296,37 @@ describe('notifier drivers against loopback receivers', () => {
       expect(pd.problems).toEqual([]);
     });
 
+    it('PagerDuty: refuses a body over 512 KB with a 400, as PagerDuty does', async () => {
+      const body = { routing_key: ROUTING_KEY, event_action: 'trigger', payload: { summary: 's', source: 'x', severity: 'info', custom_details: { big: 'b'.repeat(PAGERDUTY_MAX_BODY_BYTES) } } };
+      const response = await post(pd.url, body);
+      expect(response.status).toBe(400);
+      expect(pd.problems).toEqual([expect.stringMatching(/^POST \/v2\/enqueue: body of \d+ bytes is over PagerDuty's 512 KB$/)]);
+      pd.problems.length = 0;
+    });
+
+    const schema = officialPagerDutySchema();
+    (schema ? it : it.skip)(
+      schema
+        ? `PagerDuty: checks every request against the official Events API v2 schema (PagerDuty/api-schema ${schema.commit.slice(0, 12)}), which accepts its own examples`
+        : `PagerDuty: official Events API v2 schema SKIPPED: ${PAGERDUTY_SCHEMA_FILE} not found (hand-written checks only)`,
+      async () => {
+        const official = officialPagerDutySchema();
+        if (!official) return;
+        expect(official.examples['/enqueue'].length).toBeGreaterThan(0);
+        expect(official.examples['/change/enqueue'].length).toBeGreaterThan(0);
+        for (const example of official.examples['/enqueue']) expect(official.event(example)).toEqual([]);
+        for (const example of official.examples['/change/enqueue']) expect(official.change(example)).toEqual([]);
+        // what the document requires, refused: a trigger without payload.source, a change event without a summary
+        expect(official.event({ routing_key: ROUTING_KEY, event_action: 'trigger', payload: { summary: 's', severity: 'info' } })).toEqual(["schema: /payload must have required property 'source'"]);
+        expect(official.change({ routing_key: ROUTING_KEY, payload: { source: 'x' } })).toEqual(["schema: /payload must have required property 'summary'"]);
+        expect(official.event({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: 'k', links: [{ href: 'not a url' }] })).toEqual(['schema: /links/0/href must match format "url"']);
+        // and the bodies the drivers send pass it (the loopback receiver checked them in every test above)
+        await send(burnRateMessage(), pdNotifier);
+        await send(sourceUnavailableMessage({ action: 'resolve' }), pdNotifier);
+        expect(pd.accepted()).toHaveLength(2);
+      },
+    );
+
     it('Slack: reports broken blocks and unescaped text', async () => {
       await post(slack.url, { text: 'a & b <c', blocks: [{ type: 'header', text: { type: 'mrkdwn', text: 'x'.repeat(151) } }, { type: 'bogus' }, { type: 'section' }] });
       expect(slack.problems).toEqual([
@@ -244,6 +342,31 @@ describe('notifier drivers against loopback receivers', () => {
 
     it('waitFor says what it saw when the condition is not met', async () => {
       await expect(slack.waitFor((accepted) => accepted.length > 0, 50)).rejects.toThrow(/condition not met within 50 ms; 0 accepted of 0 requests \(none\)/);
+    });
+  });
+
+  describe('pagerduty change events', () => {
+    quietNestLogs();
+
+    it('do not follow a redirect: the routing key never reaches the other host; retried, then given up', async () => {
+      const elsewhere = await startPagerDutyReceiver();
+      try {
+        pd.respond(() => ({ status: 307, headers: { location: elsewhere.url.replace('/v2/enqueue', '/v2/change/enqueue') } }));
+        const config = configHolder(`slos:
+  - { id: checkout-availability, service: checkout, objective: 99.9, window: 30d, sli: { source: events } }
+notifiers:
+  pd: { type: pagerduty, routingKey: "${ROUTING_KEY}", url: "${pd.url}", changeEvents: true }
+`);
+        const changeEvents = new PagerDutyChangeEvents(config);
+        changeEvents.retryBaseMs = 1;
+        changeEvents.publish({ summary: 'Deploy of checkout 1.2.3 (feature) allowed by the deploy gate', timestamp: '2026-11-21T10:00:00.000Z', customDetails: { version: '1.2.3' } });
+        await changeEvents.idle();
+        expect(pd.requests.map((r) => `${r.path} ${r.status}`)).toEqual(Array.from({ length: CHANGE_EVENT_ATTEMPTS }, () => '/v2/change/enqueue 307'));
+        expect(elsewhere.requests).toEqual([]); // nothing arrived there, so neither did the routing key
+        expect(elsewhere.problems).toEqual([]);
+      } finally {
+        await elsewhere.close();
+      }
     });
   });
 

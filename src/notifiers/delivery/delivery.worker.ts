@@ -25,8 +25,8 @@ export interface DrainReport {
  * Sends what the outbox holds (SPEC §6): claims due lane heads (one per receiver and alert, so a
  * lane stays in order), sends each with its receiver's driver, then completes it (delivered, or
  * failed for good: 4xx, receiver gone, older than 24 h) or puts it back with backoff (429, 5xx,
- * network). Any replica may send; the claim's lease keeps two from sending the same notification,
- * and a replica that dies mid-send leaves it due again when the lease runs out.
+ * a redirect, network). Any replica may send; the claim's lease keeps two from sending the same
+ * notification, and a replica that dies mid-send leaves it due again when the lease runs out.
  */
 @Injectable()
 export class DeliveryWorker implements DeliveryTrigger, OnApplicationShutdown {

@@ -5,7 +5,9 @@ describe('delivery outcomes', () => {
     [200, 'delivered'],
     [202, 'delivered'],
     [204, 'delivered'],
-    [301, 'failed'],
+    [301, 'retry'],
+    [307, 'retry'],
+    [308, 'retry'],
     [400, 'failed'],
     [403, 'failed'],
     [404, 'failed'],
@@ -39,6 +41,19 @@ describe('delivery outcomes', () => {
     [undefined, undefined],
   ])('Retry-After %p is %p ms', (header, ms) => {
     expect(parseRetryAfter(header, Date.parse('2026-11-21T10:00:00Z'))).toBe(ms);
+  });
+
+  it('names a redirect as not followed, without its Location', () => {
+    expect(outcomeForStatus(307, { retryAfter: '3', detail: 'moved to https://elsewhere.example/x' })).toEqual({ outcome: 'retry', reason: 'HTTP 307: redirect not followed' });
+  });
+
+  it('cuts a long reason without splitting an emoji', () => {
+    for (const pad of [298, 299]) {
+      const reason = scrubReason(`${'x'.repeat(pad)}${'😀'.repeat(10)}`);
+      expect(reason.length).toBeLessThanOrEqual(300);
+      expect(reason.endsWith('…')).toBe(true);
+      expect(() => encodeURIComponent(reason)).not.toThrow();
+    }
   });
 
   it('puts Retry-After on retries only', () => {

@@ -3,6 +3,7 @@
  * Reasons are short (`HTTP 500`, `timeout`, `ECONNREFUSED`) and never hold a URL or a secret.
  * Pure, no framework imports.
  */
+import { truncate } from '../../common/truncate';
 import type { DeliveryResult } from './notifier-driver';
 
 const REASON_MAX = 300;
@@ -17,7 +18,7 @@ export function scrubReason(text: string, secrets: ReadonlyArray<string | undefi
     if (secret && secret.length >= 4) clean = clean.split(secret).join('…');
   }
   clean = clean.replace(/\s+/g, ' ').trim();
-  return clean.length > REASON_MAX ? `${clean.slice(0, REASON_MAX - 1)}…` : clean || 'unknown error';
+  return truncate(clean, REASON_MAX) || 'unknown error';
 }
 
 /** The secrets hidden in a webhook URL: the URL itself and its path (Slack's `/services/T…/B…/…`). */
@@ -42,14 +43,18 @@ export function parseRetryAfter(header: string | null | undefined, nowMs: number
 }
 
 /**
- * 2xx delivered; 429 and 5xx retried; every other status (4xx, and the 3xx a receiver should
- * never answer) failed. `detail` (the receiver's words) is appended to the reason.
+ * 2xx delivered; 429 and 5xx retried; a 3xx retried too: the redirect is not followed (the routing
+ * key or webhook stays with the configured host), and a page must not be lost to a receiver moved
+ * or misconfigured for a while (SPEC §12) — it waits, counted and logged as `HTTP 307: redirect not
+ * followed`, for the receiver to answer again or the URL to be fixed by a reload. Every other
+ * status (4xx) failed for good. `detail` (the receiver's words) is appended to the reason.
  */
 export function outcomeForStatus(
   status: number,
   options: { retryAfter?: string | null; detail?: string; secrets?: ReadonlyArray<string | undefined> } = {},
 ): DeliveryResult {
   if (status >= 200 && status < 300) return { outcome: 'delivered' };
+  if (status >= 300 && status < 400) return { outcome: 'retry', reason: `HTTP ${status}: redirect not followed` };
   const detail = options.detail ? options.detail.replace(/\s+/g, ' ').trim() : '';
   const reason = scrubReason(detail ? `HTTP ${status}: ${detail}` : `HTTP ${status}`, options.secrets);
   if (status === 429 || status >= 500) {

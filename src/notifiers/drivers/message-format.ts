@@ -35,18 +35,6 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/**
- * Cuts `text` to at most `max` UTF-16 units, ending with `…` when cut, never splitting a surrogate
- * pair.
- */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = Math.max(0, max - 1);
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}…`;
-}
-
 /** `[page] checkout-availability` */
 export function alertLabel(message: Pick<NotificationMessage, 'severity' | 'slo'>): string {
   return `[${message.severity}] ${message.slo}`;

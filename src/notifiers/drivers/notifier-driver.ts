@@ -4,7 +4,8 @@ import type { NotificationMessage } from '../ports/notification-message';
 
 /**
  * - `delivered`: the receiver accepted it (PagerDuty 202, Slack 200);
- * - `retry`: 429, 5xx, network error or timeout; `retryAfterMs` when the receiver said how long;
+ * - `retry`: 429, 5xx, a redirect (3xx, never followed), network error or timeout; `retryAfterMs`
+ *   when the receiver said how long;
  * - `failed`: permanent (PagerDuty 400; Slack 400/403/404/410; unknown receiver): not retried.
  * `reason` never holds a routing key, webhook URL or token.
  */

@@ -1,6 +1,16 @@
+import fc from 'fast-check';
 import { burnRateMessage, sourceUnavailableMessage } from '../../../test/helpers/notification-messages';
 import type { NotificationMessage } from '../ports/notification-message';
-import { PAGERDUTY_DEFAULT_EVENTS_URL, PAGERDUTY_EU_EVENTS_URL, pagerDutyEvent } from './pagerduty-event';
+import { jsonBytes, jsonStringBytes } from './json-size';
+import {
+  fitPagerDutyEvent,
+  PAGERDUTY_BODY_MAX_BYTES,
+  PAGERDUTY_DEFAULT_EVENTS_URL,
+  PAGERDUTY_EU_EVENTS_URL,
+  pagerDutyChangeEvent,
+  pagerDutyEvent,
+  type PagerDutyEvent,
+} from './pagerduty-event';
 
 const ROUTING_KEY = 'R0UT1NGKEY0123456789012345678901';
 
@@ -13,6 +23,12 @@ function strings(value: unknown, path = ''): Array<[string, string]> {
   }
   return [];
 }
+
+/** A UTF-16 unit of a surrogate pair standing alone. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The body's size as it goes on the wire. */
+const wireBytes = (body: unknown): number => Buffer.byteLength(JSON.stringify(body), 'utf8');
 
 describe('pagerDutyEvent', () => {
   it('builds the trigger of a burning page (golden)', () => {
@@ -126,6 +142,88 @@ describe('pagerDutyEvent', () => {
       expect(emojiSummary.length).toBeLessThanOrEqual(1024);
       expect(() => encodeURIComponent(emojiSummary)).not.toThrow();
     }
+  });
+
+  describe('sizes (SPEC §6: a body never over 512 KB, a page never refused for its size)', () => {
+    const huge = (unit: string, bytes: number): string => unit.repeat(Math.ceil(bytes / Buffer.byteLength(unit)));
+    it.each<[string, NotificationMessage]>([
+      ['a 1 MB description', burnRateMessage({ description: huge('Checkout requests succeed. ', 1_000_000) })],
+      ['a description of emoji', burnRateMessage({ description: huge('😀', 700_000) })],
+      ['a description of quotes, newlines and control characters (escaped: bigger on the wire)', burnRateMessage({ description: huge('"\n\u0001é', 600_000) })],
+      ['a long service, team and description', burnRateMessage({ service: huge('s', 400_000), team: huge('t', 400_000), description: huge('d', 400_000) })],
+      ['a runbook URL of 1 MB', burnRateMessage({ runbook: `https://wiki.example/${huge('r', 1_000_000)}` })],
+      ['a 1 MB last error', sourceUnavailableMessage({ lastError: huge('connect ECONNREFUSED 😀 ', 1_000_000) })],
+    ])('%s', (_name, message) => {
+      const event = pagerDutyEvent(message, ROUTING_KEY);
+      expect(wireBytes(event)).toBeLessThanOrEqual(PAGERDUTY_BODY_MAX_BYTES);
+      expect(wireBytes(event)).toBeGreaterThan(PAGERDUTY_BODY_MAX_BYTES - 2_000); // cut by what was over, not more
+      expect(jsonBytes(event)).toBe(wireBytes(event));
+      // what identifies and routes the page is whole
+      expect(event).toMatchObject({ routing_key: ROUTING_KEY, event_action: 'trigger', dedup_key: message.dedupKey, payload: { source: 'slo-engine' } });
+      expect(event.payload.severity).toBe(message.severity === 'page' ? 'critical' : 'warning');
+      expect(event.payload.summary.length).toBeLessThanOrEqual(1_024);
+      for (const [path, value] of strings(event)) expect({ path, half: LONE_SURROGATE.test(value) }).toEqual({ path, half: false });
+      // what was cut says so
+      const cut = strings(event).filter(([, value]) => value.endsWith('…'));
+      expect(cut.length).toBeGreaterThan(0);
+    });
+
+    it('leaves the details out when cutting texts is not enough (tens of thousands of burn rates)', () => {
+      const burnRates = Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [`window-${i}-${'w'.repeat(10)}`, i / 7]));
+      const event = pagerDutyEvent(burnRateMessage({ burnRates }), ROUTING_KEY);
+      expect(wireBytes(event)).toBeLessThanOrEqual(PAGERDUTY_BODY_MAX_BYTES);
+      expect(event.payload.custom_details).toEqual({ note: 'details left out: over PagerDuty’s 512 KB event limit' });
+      expect(event.payload.summary).toBe('[page] checkout-availability: burning error budget at ≥ 14.4× over 1h (2% of budget left)');
+      expect(event).toMatchObject({ event_action: 'trigger', dedup_key: 'slo-engine/checkout-availability/page', payload: { severity: 'critical' } });
+    });
+
+    it('leaves an event that fits as it is', () => {
+      const event = pagerDutyEvent(burnRateMessage({ description: 'd'.repeat(400_000) }), ROUTING_KEY);
+      expect(event.payload.custom_details.description).toBe('d'.repeat(400_000));
+    });
+
+    it('measures JSON on the wire exactly, lone surrogates and escapes included', () => {
+      const anyUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code));
+      fc.assert(
+        fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: anyUnit })), (text) => {
+          expect(jsonStringBytes(text)).toBe(wireBytes(text));
+          expect(jsonBytes({ text, n: [1, text] })).toBe(wireBytes({ text, n: [1, text] }));
+        }),
+      );
+    });
+
+    it('fits any texts to any budget, cutting on code points', () => {
+      fc.assert(
+        fc.property(
+          fc.record({ description: fc.string({ unit: 'binary', maxLength: 3_000 }), service: fc.string({ unit: 'binary', minLength: 1, maxLength: 3_000 }), lastError: fc.string({ unit: 'binary', maxLength: 3_000 }) }),
+          fc.integer({ min: 2_000, max: 12_000 }),
+          (texts, maxBytes) => {
+            const event: PagerDutyEvent = pagerDutyEvent(sourceUnavailableMessage(texts), ROUTING_KEY);
+            const fitted = fitPagerDutyEvent(event, maxBytes);
+            expect(wireBytes(fitted)).toBeLessThanOrEqual(maxBytes);
+            if (wireBytes(event) <= maxBytes) expect(fitted).toBe(event);
+            for (const [, value] of strings(fitted)) expect(LONE_SURROGATE.test(value)).toBe(false);
+            expect(fitted.payload.summary).toBe(event.payload.summary);
+          },
+        ),
+        { numRuns: 60 },
+      );
+    });
+
+    it('keeps a change event within 512 KB, its summary cut on a character boundary', () => {
+      for (const pad of [1_022, 1_023]) {
+        const body = pagerDutyChangeEvent(ROUTING_KEY, {
+          summary: `${'x'.repeat(pad)}${'😀'.repeat(10)}`,
+          timestamp: '2026-11-21T10:00:00.000Z',
+          customDetails: { reason: huge('r😀', 2_000_000), reasons: ['a', huge('b', 100_000)] },
+        });
+        expect(body.payload.summary.length).toBeLessThanOrEqual(1_024);
+        expect(body.payload.summary.endsWith('…')).toBe(true);
+        expect(LONE_SURROGATE.test(body.payload.summary)).toBe(false);
+        expect(wireBytes(body)).toBeLessThanOrEqual(PAGERDUTY_BODY_MAX_BYTES);
+        expect(body.routing_key).toBe(ROUTING_KEY);
+      }
+    });
   });
 
   it('puts the routing key in routing_key only', () => {

@@ -4,13 +4,20 @@
  */
 import type { NotificationMessage } from '../ports/notification-message';
 import type { ChangeEvent } from '../ports/change-events';
-import { summaryLine, truncate } from './message-format';
+import { truncate } from '../../common/truncate';
+import { summaryLine } from './message-format';
+import { jsonBytes, shrinkToFit, stringSlots, textSlot, type TextSlot } from './json-size';
 
 export const PAGERDUTY_DEFAULT_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 export const PAGERDUTY_EU_EVENTS_URL = 'https://events.eu.pagerduty.com/v2/enqueue';
 
 /** PagerDuty refuses a longer `payload.summary`. */
 export const PAGERDUTY_SUMMARY_MAX = 1024;
+/**
+ * PagerDuty refuses (400, a permanent failure) an event body over 512 KB; counted here as 512,000
+ * bytes of UTF-8 JSON, the stricter reading of "KB".
+ */
+export const PAGERDUTY_BODY_MAX_BYTES = 512_000;
 export const PAGERDUTY_SOURCE = 'slo-engine';
 
 export interface PagerDutyLink {
@@ -76,6 +83,10 @@ function links(message: NotificationMessage): PagerDutyLink[] {
  * incident by `dedup_key`), resolve is `resolve`; page is `critical`, ticket is `warning`.
  */
 export function pagerDutyEvent(message: NotificationMessage, routingKey: string): PagerDutyEvent {
+  return fitPagerDutyEvent(fullPagerDutyEvent(message, routingKey));
+}
+
+function fullPagerDutyEvent(message: NotificationMessage, routingKey: string): PagerDutyEvent {
   const event: PagerDutyEvent = {
     routing_key: routingKey,
     event_action: message.action === 'resolve' ? 'resolve' : 'trigger',
@@ -114,13 +125,61 @@ export function changeEventsUrl(eventsUrl: string | undefined): string {
 }
 
 export function pagerDutyChangeEvent(routingKey: string, event: ChangeEvent): PagerDutyChangeEvent {
-  return {
+  return fitPagerDutyChangeEvent({
     routing_key: routingKey,
     payload: {
-      summary: event.summary.slice(0, PAGERDUTY_SUMMARY_MAX),
+      summary: truncate(event.summary, PAGERDUTY_SUMMARY_MAX),
       timestamp: event.timestamp,
       source: PAGERDUTY_SOURCE,
       custom_details: event.customDetails,
     },
-  };
+  });
+}
+
+/** What `custom_details` says when even its texts cut to the floor do not fit (thousands of entries). */
+const DETAILS_LEFT_OUT = { note: 'details left out: over PagerDuty’s 512 KB event limit' };
+
+/** A URL is left out rather than cut (half a URL leads nowhere). */
+function removable(bytes: () => number, remove: () => void): TextSlot {
+  return { bytes, shrink: remove };
+}
+
+/**
+ * SPEC §6 sizes: `event` as is when its body takes at most `maxBytes` (PagerDuty's 512 KB), else a
+ * copy whose biggest free texts are cut with `…` until it does — custom details (description, last
+ * error, service, team, runbook…), the group, the links' texts — and links or `client_url` too long
+ * to be worth their room left out. The summary (already at most 1,024 characters), the routing key,
+ * the action, the dedup key and the severity are never touched: a page is never refused for its size.
+ */
+export function fitPagerDutyEvent(event: PagerDutyEvent, maxBytes: number = PAGERDUTY_BODY_MAX_BYTES): PagerDutyEvent {
+  if (jsonBytes(event) <= maxBytes) return event;
+  const fitted = JSON.parse(JSON.stringify(event)) as typeof event; // the body as sent
+  const slots = (): TextSlot[] => [
+    ...stringSlots(fitted.payload.custom_details),
+    ...(fitted.payload.group !== undefined ? [textSlot(fitted.payload, 'group')] : []),
+    ...(fitted.payload.component !== undefined ? [textSlot(fitted.payload, 'component')] : []),
+    ...fitted.links.map((link) => textSlot(link as unknown as Record<string, unknown>, 'text')),
+    ...fitted.links.map((link) =>
+      removable(
+        () => jsonBytes(link),
+        () => fitted.links.splice(fitted.links.indexOf(link), 1),
+      ),
+    ),
+    ...(fitted.client_url !== undefined ? [removable(() => jsonBytes(fitted.client_url), () => delete fitted.client_url)] : []),
+  ];
+  if (!shrinkToFit(fitted, maxBytes, slots)) {
+    fitted.payload.custom_details = { ...DETAILS_LEFT_OUT };
+    fitted.links = [];
+    delete fitted.client_url;
+    shrinkToFit(fitted, maxBytes, slots);
+  }
+  return fitted;
+}
+
+/** {@link fitPagerDutyEvent} for a change event: its custom details are cut until it fits. */
+export function fitPagerDutyChangeEvent(event: PagerDutyChangeEvent, maxBytes: number = PAGERDUTY_BODY_MAX_BYTES): PagerDutyChangeEvent {
+  if (jsonBytes(event) <= maxBytes) return event;
+  const fitted = JSON.parse(JSON.stringify(event)) as typeof event; // the body as sent
+  if (!shrinkToFit(fitted, maxBytes, () => stringSlots(fitted.payload.custom_details))) fitted.payload.custom_details = { ...DETAILS_LEFT_OUT };
+  return fitted;
 }

@@ -3,8 +3,9 @@
  * `text` fallback (what notifications and screen readers show). Pure, no framework imports.
  */
 import type { NotificationMessage } from '../ports/notification-message';
-import { formatRate, headline, rateOf, summaryLine, truncate } from './message-format';
+import { formatRate, headline, rateOf, summaryLine } from './message-format';
 import { formatBudgetPercent } from '../../common/format-percent';
+import { truncate } from '../../common/truncate';
 
 /** Slack's limits for messages (Block Kit reference). */
 export const SLACK_LIMITS = { blocks: 50, headerText: 150, sectionText: 3000, fields: 10, fieldText: 2000, text: 3000 } as const;

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError, type FetchFunction } from '@slack/webhook';
 import type { NotifierConfig } from '../../config/app-config';
+import { truncate } from '../../common/truncate';
 import type { NotificationMessage } from '../ports/notification-message';
 import type { DeliveryResult, NotifierDriver } from './notifier-driver';
 import { outcomeForStatus, transportFailure, urlSecrets } from './delivery-outcome';
@@ -50,7 +51,19 @@ export class SlackDriver implements NotifierDriver<SlackNotifier> {
       try {
         const response = await base(url, init);
         if (context) context.retryAfter = response.headers.get('retry-after');
-        return response;
+        // The answer read whole here, under the send's deadline (init.signal): an answer that
+        // trickles past it is a transport error seen below, a timeout, not an error's text.
+        const text = await response.text();
+        return {
+          ok: response.ok,
+          status: response.status,
+          statusText: response.statusText,
+          url: response.url,
+          headers: response.headers,
+          text: () => Promise.resolve(text),
+          json: () => Promise.resolve().then(() => JSON.parse(text) as unknown),
+          arrayBuffer: () => Promise.resolve(new TextEncoder().encode(text).buffer),
+        };
       } catch (error) {
         if (context) context.transportError = error;
         throw error;
@@ -69,7 +82,7 @@ export class SlackDriver implements NotifierDriver<SlackNotifier> {
       if (error instanceof IncomingWebhookHTTPError) {
         return outcomeForStatus(error.statusCode, {
           retryAfter: context.retryAfter,
-          detail: error.statusCode < 500 && error.statusCode !== 429 ? error.body.slice(0, 200) : undefined,
+          detail: error.statusCode < 500 && error.statusCode !== 429 ? truncate(error.body, 200) : undefined,
           secrets,
         });
       }
