@@ -14,7 +14,8 @@ import type {
 import { resolveServer } from './config.server';
 import type { PathSegment } from './env-substitution';
 import { defaultRulesFor } from './default-rules';
-import { durationMs } from '../common/duration';
+import { durationMs, formatDuration } from '../common/duration';
+import { MIN_STALL_DEADLINE_MS, stallDeadlineMs } from '../common/duration-limits';
 
 /** Sections that may appear in one file (document) only. */
 export const SINGLE_SECTIONS = ['sources', 'policy', 'auth', 'server', 'heartbeat'] as const;
@@ -223,7 +224,17 @@ export function mergeFragments(
   };
   if (sources?.prometheus) {
     const { url, timeout, concurrency, headers } = sources.prometheus;
-    config.sources.prometheus = { url, timeoutMs: durationMs(timeout), concurrency, headers };
+    const timeoutMs = durationMs(timeout);
+    // SPEC §3, §12: a query must end before the cycle waiting for it is abandoned as stalled.
+    const stallMs = stallDeadlineMs(server.evaluationIntervalMs);
+    if (timeoutMs >= stallMs && sourcesOwner) {
+      problem(
+        sourcesOwner,
+        ['sources', 'prometheus', 'timeout'],
+        `must be shorter than the stall deadline, max(2 × evaluation interval, ${MIN_STALL_DEADLINE_MS / 1000}s) = ${formatDuration(stallMs)} with the ${server.evaluationInterval} evaluation interval (got ${timeout})`,
+      );
+    }
+    config.sources.prometheus = { url, timeoutMs, concurrency, headers };
   }
   if (heartbeat) config.heartbeat = { ...heartbeat, intervalMs: durationMs(heartbeat.interval) };
   return { config, problems };

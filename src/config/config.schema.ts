@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../common/duration';
-import { durationSchema } from '../common/duration.schema';
+import { boundedDurationSchema, configDurationSchema } from '../common/duration.schema';
+import { EVALUATION_INTERVAL_LIMITS, PROMETHEUS_TIMEOUT_LIMITS } from '../common/duration-limits';
 
 
 /**
@@ -55,8 +56,8 @@ export const AlertRuleSchema = z
   .object({
     severity: severitySchema.describe('page or ticket'),
     burnRate: num(z.number().gt(0)).describe('burn rate both windows must reach, > 0'),
-    long: durationSchema.describe('long window, at most the SLO window'),
-    short: durationSchema.describe('short window, shorter than the long window'),
+    long: configDurationSchema.describe('long window, at most the SLO window'),
+    short: configDurationSchema.describe('short window, shorter than the long window'),
   })
   .strict()
   .superRefine((rule, ctx) => {
@@ -114,7 +115,7 @@ export const SloSchema = z
     objective: num(
       z.number().gt(0, 'must be greater than 0 (percent)').lt(100, 'must be less than 100 (percent)'),
     ).describe('percent, 0 < objective < 100'),
-    window: durationSchema.default('30d').describe('rolling window'),
+    window: configDurationSchema.default('30d').describe('rolling window'),
     sli: SliSchema,
     runbook: httpUrlSchema.optional().describe('put in notifications'),
     labels: z
@@ -140,7 +141,9 @@ export const SourcesSchema = z
     prometheus: z
       .object({
         url: httpUrlSchema.describe('base URL of the Prometheus HTTP API'),
-        timeout: durationSchema.default('10s'),
+        timeout: boundedDurationSchema(PROMETHEUS_TIMEOUT_LIMITS)
+          .default('10s')
+          .describe('per query, whole answer included: 100ms to 5m, and shorter than the stall deadline max(2 × evaluation interval, 60s)'),
         concurrency: num(z.number().int().min(1).max(256)).default(16).describe('queries in flight'),
         headers: z.record(z.string()).default({}).describe('sent with every query (secret)'),
       })
@@ -178,7 +181,7 @@ export const RouteSchema = z
       })
       .describe('slo, service, team, severity or any SLO label; exact strings, all must match'),
     notify: z.array(nonEmpty()).min(1).describe('notifier names'),
-    repeatInterval: durationSchema.optional().describe('re-notify while firing'),
+    repeatInterval: configDurationSchema.optional().describe('re-notify while firing'),
   })
   .strict();
 
@@ -187,7 +190,7 @@ export const RoutesSchema = z.array(RouteSchema);
 export const HeartbeatSchema = z
   .object({
     url: httpUrlSchema.describe('GET after each successful cycle (secret)'),
-    interval: durationSchema.default('1m'),
+    interval: configDurationSchema.default('1m'),
   })
   .strict()
   .describe("dead man's switch");
@@ -259,7 +262,7 @@ export const ServerSchema = z
     host: nonEmpty().optional().describe(`bind address (env HOST wins), default ${SERVER_DEFAULTS.host}`),
     redisUrl: redisUrlSchema.optional().describe('Redis for all state (env REDIS_URL wins)'),
     redisPrefix: z.string().optional().describe(`key prefix (env REDIS_PREFIX wins), default "${SERVER_DEFAULTS.redisPrefix}"`),
-    evaluationInterval: durationSchema.optional().describe(`env EVALUATION_INTERVAL wins, default ${SERVER_DEFAULTS.evaluationInterval}`),
+    evaluationInterval: boundedDurationSchema(EVALUATION_INTERVAL_LIMITS).optional().describe(`1s to 1h; env EVALUATION_INTERVAL wins, default ${SERVER_DEFAULTS.evaluationInterval}`),
     logLevel: z.enum(LOG_LEVELS).optional().describe(`env LOG_LEVEL wins, default ${SERVER_DEFAULTS.logLevel}`),
     corsOrigins: z.array(nonEmpty()).optional().describe('CORS off unless origins are listed'),
     externalUrl: z

@@ -30,17 +30,27 @@ export type StepOutcome = { ok: true; report: Record<string, unknown> | 'ok' } |
 /** The steps to run, in order: each declaration paired with what runs it. */
 export type CycleStepRunners<C> = Record<CycleStepName, (cycle: C) => Promise<Record<string, unknown> | void>>;
 
+/** Why a step did not run in a cycle abandoned as stalled (SPEC §12). */
+export const ABANDONED = 'the cycle was abandoned as stalled';
+
 /**
  * Runs the declared steps in order; a step throws → its outcome is the error and the steps that
- * require it are skipped. Never throws.
+ * require it are skipped. Once `abandoned` aborts (the cycle stalled, SPEC §12), no further step
+ * starts: a cycle finishing after its stall deadline neither alerts nor sends a heartbeat. Never
+ * throws.
  */
 export async function runCycleSteps<C>(
   cycle: C,
   runners: CycleStepRunners<C>,
   declarations: readonly CycleStepDeclaration[] = CYCLE_STEPS,
+  abandoned?: AbortSignal,
 ): Promise<Map<CycleStepName, StepOutcome>> {
   const outcomes = new Map<CycleStepName, StepOutcome>();
   for (const step of declarations) {
+    if (abandoned?.aborted) {
+      outcomes.set(step.name, { ok: false, skipped: ABANDONED });
+      continue;
+    }
     const unmet = step.requires.find((name) => outcomes.get(name)?.ok !== true);
     if (unmet !== undefined) {
       outcomes.set(step.name, { ok: false, skipped: `${unmet} did not succeed` });

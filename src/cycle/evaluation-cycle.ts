@@ -7,8 +7,12 @@ import { CLOCK, Clock } from '../common/clock';
 import { EvaluatedCycle, EvaluationService } from '../slo/evaluation.service';
 import { AlertingService } from '../alerting/alerting.service';
 import { HeartbeatService } from '../notifiers/delivery/heartbeat.service';
-import { CycleStepRunners, runCycleSteps } from './cycle-steps';
+import { formatDuration } from '../common/duration';
+import { MIN_STALL_DEADLINE_MS, stallDeadlineMs } from '../common/duration-limits';
+import { safeTimeout } from '../common/safe-timer';
+import { CYCLE_STEPS, CycleStepRunners, runCycleSteps } from './cycle-steps';
 import { Readiness } from './readiness';
+import { STATE_INTEGRITY, StateIntegrity, type StateLoss } from '../common/state-integrity';
 
 export interface CycleSummary {
   cycleId: string;
@@ -21,16 +25,27 @@ export interface CycleSummary {
   error?: string;
   /** what each step after evaluation reported (e.g. `alerts`), its error, or why it was skipped */
   steps?: Record<string, unknown>;
+  /** SPEC §12: still running at the stall deadline, so abandoned (none of its later steps runs) */
+  stalled?: true;
+  /** what failed in this cycle (`slo_engine_cycle_failures_total{step}`): `evaluate`, a step's name, or `stalled` */
+  failures: string[];
+  /** the cycle completed and its alerting step succeeded (`slo_engine_last_successful_cycle_timestamp_seconds`) */
+  alerted: boolean;
 }
 
-/** Sources must answer within this long of a cycle's start, or at twice the interval when longer (SPEC §12). */
-export const MIN_STALL_DEADLINE_MS = 60_000;
+/** What a cycle's work produced, whether or not the cycle waited for it. */
+type CycleOutcome = Pick<CycleSummary, 'slos' | 'succeeded' | 'failed' | 'error' | 'steps' | 'failures' | 'alerted'>;
 
 /**
  * One evaluation cycle (SPEC §4, §6): evaluate every SLO, then the declared steps in order
  * (`CYCLE_STEPS`: alerting, then the heartbeat, which runs only when alerting succeeded). A cycle
  * already running is not doubled. Every finished cycle is logged and told to the summary listeners
  * (metrics).
+ *
+ * SPEC §12: a cycle still running at the stall deadline, `max(2 × EVALUATION_INTERVAL, 60 s)`, is
+ * abandoned: logged as stalled, told to the listeners as such, and the next `runCycle` runs a new
+ * cycle instead of waiting for it. Its sources are told to give up (the deadline they were given),
+ * and whatever of it finishes late runs no further step: no alerting, no heartbeat.
  */
 @Injectable()
 export class EvaluationCycle {
@@ -38,6 +53,14 @@ export class EvaluationCycle {
   private running: Promise<CycleSummary> | null = null;
   private readonly summaryListeners: Array<(summary: CycleSummary) => void> = [];
   private readonly runners: CycleStepRunners<EvaluatedCycle>;
+  /** the shared state's loss not yet accepted, as of this cycle's check (SPEC §12) */
+  private stateLoss: StateLoss | null = null;
+  /**
+   * The shortest stall deadline: SPEC §12's 60 s. Tests set it lower so that a stall is seen in
+   * seconds with a short `EVALUATION_INTERVAL` (the deadline stays `max(2 × interval, this)`);
+   * nothing else changes it.
+   */
+  stallMinimumMs = MIN_STALL_DEADLINE_MS;
 
   constructor(
     private readonly config: ConfigHolder,
@@ -46,10 +69,12 @@ export class EvaluationCycle {
     private readonly readiness: Readiness,
     alerting: AlertingService,
     heartbeat: HeartbeatService,
+    @Inject(STATE_INTEGRITY) private readonly integrity: StateIntegrity,
   ) {
     this.runners = {
       alerts: (cycle) => alerting.afterEvaluation(cycle),
-      heartbeat: (cycle) => heartbeat.afterCycle(cycle.nowMs),
+      // SPEC §12: no heartbeat while a state loss is unacknowledged (pages may be missing)
+      heartbeat: (cycle) => (this.stateLoss ? Promise.resolve({ sent: false, reason: 'state loss not accepted' }) : heartbeat.afterCycle(cycle.nowMs)),
     };
   }
 
@@ -59,11 +84,13 @@ export class EvaluationCycle {
       const summary = await this.running;
       return { ...summary, skipped: 'already-running' };
     }
-    this.running = this.cycle(nowMs);
+    // Settles by the stall deadline at the latest: a stalled cycle never holds the next one.
+    const run = this.cycle(nowMs);
+    this.running = run;
     try {
-      return await this.running;
+      return await run;
     } finally {
-      this.running = null;
+      if (this.running === run) this.running = null;
     }
   }
 
@@ -79,35 +106,75 @@ export class EvaluationCycle {
 
   private async cycle(nowMs: number): Promise<CycleSummary> {
     const started = performance.now();
-    const slos = this.config.current.slos;
+    const cycleId = randomUUID();
+    const deadlineMs = stallDeadlineMs(this.config.current.server.evaluationIntervalMs, this.stallMinimumMs);
+    // Aborted at the stall deadline: the sources' deadline, and the mark that no later step may run.
+    const abandoned = new AbortController();
+    let stalled = (): void => undefined;
+    const stall = new Promise<'stalled'>((resolve) => (stalled = () => resolve('stalled')));
+    const timer = safeTimeout(() => {
+      abandoned.abort(new Error('not answered within the cycle deadline'));
+      stalled();
+    }, deadlineMs);
+    const work = this.work(nowMs, abandoned.signal);
+    const outcome = await Promise.race([work, stall]);
+    timer.clear();
     const summary: CycleSummary = {
-      cycleId: randomUUID(),
+      cycleId,
       at: new Date(nowMs).toISOString(),
-      slos: slos.length,
-      succeeded: 0,
-      failed: 0,
-      durationMs: 0,
+      ...(outcome === 'stalled'
+        ? {
+            slos: this.config.current.slos.length,
+            succeeded: 0,
+            failed: this.config.current.slos.length,
+            error: `stalled: still running after ${formatDuration(deadlineMs)}, abandoned`,
+            stalled: true as const,
+            failures: ['stalled'],
+            alerted: false,
+          }
+        : outcome),
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
     };
-    try {
-      const intervalMs = this.config.current.server.evaluationIntervalMs;
-      const evaluated = await this.evaluation.evaluate(nowMs, AbortSignal.timeout(Math.max(2 * intervalMs, MIN_STALL_DEADLINE_MS)));
-      summary.slos = evaluated.slos.length;
-      for (const record of evaluated.records) {
-        if (record.consecutiveFailures === 0) summary.succeeded++;
-        else summary.failed++;
-      }
-      this.readiness.firstCycleCompletedAt ??= nowMs;
-      summary.steps = this.report(await runCycleSteps(evaluated, this.runners));
-    } catch (error) {
-      summary.error = error instanceof Error ? error.message : String(error);
-      summary.failed = summary.slos;
-      summary.succeeded = 0;
+    if (outcome === 'stalled') {
+      void work.then((late) =>
+        this.logger.warn(
+          { cycleId, at: summary.at, durationMs: Math.round(performance.now() - started), error: late.error },
+          'abandoned evaluation cycle finished late; none of its later steps ran',
+        ),
+      );
     }
-    summary.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
     for (const listener of this.summaryListeners) listener(summary);
-    if (summary.error) this.logger.error({ cycle: summary }, 'evaluation cycle failed');
+    if (summary.stalled) this.logger.error({ cycle: summary }, 'evaluation cycle stalled; abandoned');
+    else if (summary.error) this.logger.error({ cycle: summary }, 'evaluation cycle failed');
     else this.logger.log({ cycle: summary }, 'evaluation cycle');
     return summary;
+  }
+
+  /** The cycle's work: evaluation, then the steps unless the cycle was abandoned meanwhile. Never rejects. */
+  private async work(nowMs: number, abandoned: AbortSignal): Promise<CycleOutcome> {
+    const slos = this.config.current.slos;
+    const out: CycleOutcome = { slos: slos.length, succeeded: 0, failed: 0, failures: [], alerted: false };
+    try {
+      // A loss of the shared state is seen within one cycle (and recorded for every replica).
+      this.stateLoss = await this.integrity.check(nowMs);
+      const evaluated = await this.evaluation.evaluate(nowMs, abandoned);
+      out.slos = evaluated.slos.length;
+      for (const record of evaluated.records) {
+        if (record.consecutiveFailures === 0) out.succeeded++;
+        else out.failed++;
+      }
+      if (!abandoned.aborted) this.readiness.firstCycleCompletedAt ??= nowMs;
+      const outcomes = await runCycleSteps(evaluated, this.runners, CYCLE_STEPS, abandoned);
+      out.steps = this.report(outcomes);
+      for (const [name, outcome] of outcomes) if (!outcome.ok && outcome.error !== undefined) out.failures.push(name);
+      out.alerted = outcomes.get('alerts')?.ok === true;
+    } catch (error) {
+      out.error = error instanceof Error ? error.message : String(error);
+      out.failed = out.slos;
+      out.succeeded = 0;
+      out.failures.push('evaluate');
+    }
+    return out;
   }
 
   private report(outcomes: Awaited<ReturnType<typeof runCycleSteps>>): Record<string, unknown> {

@@ -1,24 +1,24 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import { ConfigHolder } from '../config/config-holder';
+import { safeInterval, safeTimeout, type SafeTimer } from '../common/safe-timer';
 import { EvaluationCycle } from './evaluation-cycle';
 import { Readiness } from './readiness';
 
-const INTERVAL_NAME = 'evaluation-cycle';
-
 /**
  * Thin scheduler: the first cycle at start-up, then one every `EVALUATION_INTERVAL`. A reload that
- * changes the interval re-arms the timer.
+ * changes the interval re-arms the timer. The timers hold any interval (a plain `setInterval` of
+ * more than ~24.8 days fires every millisecond); a stalled cycle never holds the next tick (the
+ * cycle abandons it at its stall deadline).
  */
 @Injectable()
 export class EvaluationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EvaluationScheduler.name);
   private intervalMs = 0;
   private retryDelayMs = 0;
-  private retryTimer: NodeJS.Timeout | null = null;
+  private interval: SafeTimer | null = null;
+  private retryTimer: SafeTimer | null = null;
 
   constructor(
-    private readonly registry: SchedulerRegistry,
     private readonly evaluation: EvaluationCycle,
     private readonly config: ConfigHolder,
     private readonly readiness: Readiness,
@@ -31,15 +31,17 @@ export class EvaluationScheduler implements OnApplicationBootstrap, OnApplicatio
   }
 
   onApplicationShutdown(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
+    this.retryTimer?.clear();
+    this.retryTimer = null;
+    this.interval?.clear();
+    this.interval = null;
   }
 
   private arm(intervalMs: number): void {
     if (intervalMs === this.intervalMs) return;
-    if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
+    this.interval?.clear();
     this.intervalMs = intervalMs;
-    this.registry.addInterval(INTERVAL_NAME, setInterval(() => void this.tick(), intervalMs));
+    this.interval = safeInterval(() => void this.tick(), intervalMs);
     this.logger.log({ intervalMs }, 'evaluation scheduled');
   }
 
@@ -56,7 +58,7 @@ export class EvaluationScheduler implements OnApplicationBootstrap, OnApplicatio
   private retrySoon(): void {
     if (this.retryTimer) return;
     this.retryDelayMs = Math.min(this.retryDelayMs * 2 || 500, this.intervalMs, 10_000);
-    this.retryTimer = setTimeout(() => {
+    this.retryTimer = safeTimeout(() => {
       this.retryTimer = null;
       void this.tick();
     }, this.retryDelayMs);

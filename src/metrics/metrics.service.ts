@@ -1,8 +1,9 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ConfigHolder } from '../config/config-holder';
 import { ZONE_SEVERITY_ORDER } from '../slo/domain/zones';
 import { EvaluationCycle } from '../cycle/evaluation-cycle';
+import { CYCLE_STEPS } from '../cycle/cycle-steps';
 import { SloQueryService } from '../slo/slo-query.service';
 import { METRICS_REGISTRY } from '../common/metrics-registry';
 
@@ -11,8 +12,9 @@ const SEVERITIES = ['page', 'ticket'] as const;
 /**
  * SPEC §9 `/metrics`: the budget of every SLO as gauges, refreshed from the latest evaluations at
  * each scrape (the same budget objects the API serves, zone staleness included), the evaluation
- * duration histogram, and the counters other modules keep in the same registry (notifications,
- * gate decisions), plus the Node.js process defaults.
+ * duration histogram, the cycle's health (failures by step, stalls included, and the time of the
+ * last cycle that alerted), and the counters other modules keep in the same registry
+ * (notifications, gate decisions, source query durations), plus the Node.js process defaults.
  */
 @Injectable()
 export class MetricsService implements OnModuleInit {
@@ -22,6 +24,8 @@ export class MetricsService implements OnModuleInit {
   private readonly zone: Gauge<'slo' | 'service' | 'zone'>;
   private readonly alertFiring: Gauge<'slo' | 'service' | 'severity'>;
   private readonly cycleDuration: Histogram;
+  private readonly cycleFailures: Counter<'step'>;
+  private readonly lastSuccessfulCycle: Gauge;
 
   constructor(
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
@@ -41,11 +45,27 @@ export class MetricsService implements OnModuleInit {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
       registers,
     });
+    this.cycleFailures = new Counter({
+      name: 'slo_engine_cycle_failures_total',
+      help: 'Evaluation cycles that failed, by step: evaluate, a later step (alerts, heartbeat), or stalled (abandoned at its deadline)',
+      labelNames: ['step'],
+      registers,
+    });
+    // Every step's series exists from the start, so that rate() and increase() see the first failure.
+    for (const step of ['evaluate', ...CYCLE_STEPS.map((s) => s.name), 'stalled']) this.cycleFailures.inc({ step }, 0);
+    this.lastSuccessfulCycle = new Gauge({
+      name: 'slo_engine_last_successful_cycle_timestamp_seconds',
+      help: 'Evaluation time (Unix seconds) of the last cycle that completed with its alerting step succeeding; 0 until one has',
+      registers,
+    });
   }
 
   onModuleInit(): void {
     this.evaluation.onSummary((summary) => {
-      if (!summary.skipped) this.cycleDuration.observe(summary.durationMs / 1000);
+      if (summary.skipped) return;
+      this.cycleDuration.observe(summary.durationMs / 1000);
+      for (const step of summary.failures) this.cycleFailures.inc({ step });
+      if (summary.alerted) this.lastSuccessfulCycle.set(Date.parse(summary.at) / 1000);
     });
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { SloConfig } from '../config/app-config';
 import { ConfigHolder } from '../config/config-holder';
 import { EVALUATION_REPOSITORY, EvaluationRepository, SloEvaluationRecord } from './ports/evaluation.repository';
@@ -20,6 +20,7 @@ export interface EvaluatedCycle {
  */
 @Injectable()
 export class EvaluationService {
+  private readonly logger = new Logger('Evaluation');
   private windowsCache = new WeakMap<SloConfig, SloWindows>();
   private readonly sources: ReadonlyMap<string, MetricsSource>;
 
@@ -39,6 +40,8 @@ export class EvaluationService {
     const slos = this.config.current.slos;
     const [previous, counts] = await Promise.all([this.evaluations.getMany(slos.map((slo) => slo.id)), this.countsOf(slos, nowMs, deadline)]);
     const records = slos.map((slo, i) => this.evaluateOne(slo, previous[i], nowMs, counts.get(slo.id)));
+    // A cycle abandoned as stalled (SPEC §12) saves nothing: a newer cycle's records may be there already.
+    if (deadline.aborted) throw new Error('cycle abandoned at its deadline: its records were not saved');
     await this.evaluations.saveAll(records);
     return { nowMs, slos, records };
   }
@@ -78,6 +81,13 @@ export class EvaluationService {
   }
 
   private evaluateOne(slo: SloConfig, previous: SloEvaluationRecord | null, nowMs: number, counts: CountsResult | undefined): SloEvaluationRecord {
+    if (previous?.unreadable !== undefined) {
+      // SPEC §12: a malformed stored record fails its SLO (and it alone), with an error naming the
+      // key. The record is derived data: this failed one replaces it, and the next cycle evaluates
+      // the SLO afresh (burn-rate alerts are carried over meanwhile, as for any failed evaluation).
+      this.logger.error({ slo: slo.id, err: previous.unreadable }, 'evaluation record unreadable; replaced');
+      return { slo: slo.id, evaluatedAtMs: null, numbers: null, rulesHeld: [], lastAttemptAtMs: nowMs, consecutiveFailures: 1, lastError: previous.unreadable };
+    }
     const base: SloEvaluationRecord = previous ?? {
       slo: slo.id,
       evaluatedAtMs: null,

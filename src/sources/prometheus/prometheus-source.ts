@@ -8,29 +8,41 @@ export type PrometheusSettings = NonNullable<AppConfig['sources']['prometheus']>
 /**
  * Reads `prometheus` SLIs through the Prometheus HTTP API (`/api/v1/query`, instant queries at the
  * evaluation time; also Thanos, Mimir, VictoriaMetrics). At most `concurrency` queries are in
- * flight across the whole cycle; each has the configured timeout. Errors never carry the headers
- * (they may hold credentials) nor the URL.
+ * flight across the whole cycle; each ends within the configured timeout of its request's start,
+ * whole answer included, and an answer over 10 MiB is refused. A `signal` (the cycle's) ends the
+ * queries still waiting or running when it aborts. Errors never carry the headers (they may hold
+ * credentials) nor the URL.
  */
 export class PrometheusSource {
   private readonly http: PrometheusHttp;
   private inFlight = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly settings: PrometheusSettings) {
-    this.http = new PrometheusHttp(settings.url, settings.headers, settings.timeoutMs, settings.concurrency);
+  constructor(
+    private readonly settings: PrometheusSettings,
+    /** told each query's duration in seconds (`slo_engine_source_query_duration_seconds`) */
+    observe?: (seconds: number) => void,
+  ) {
+    this.http = new PrometheusHttp(settings.url, settings.headers, settings.timeoutMs, settings.concurrency, observe);
   }
 
   /**
    * Good and total of every window `labels` names, at `nowMs`; throws when any query fails. With a
    * `memo` shared across one cycle's SLOs, a query several SLOs share (a service's total, say) is
-   * asked once.
+   * asked once. When `signal` aborts, the queries not answered yet fail with its reason.
    */
-  async counts(slo: SloConfig, labels: readonly string[], nowMs: number, memo?: Map<string, Promise<number>>): Promise<Record<string, Counts>> {
+  async counts(
+    slo: SloConfig,
+    labels: readonly string[],
+    nowMs: number,
+    memo?: Map<string, Promise<number>>,
+    signal?: AbortSignal,
+  ): Promise<Record<string, Counts>> {
     const ask = (query: string): Promise<number> => {
-      if (!memo) return this.query(query, nowMs);
+      if (!memo) return this.query(query, nowMs, signal);
       let answer = memo.get(query);
       if (!answer) {
-        answer = this.query(query, nowMs);
+        answer = this.query(query, nowMs, signal);
         memo.set(query, answer);
       }
       return answer;
@@ -51,10 +63,14 @@ export class PrometheusSource {
     return Object.fromEntries(entries);
   }
 
-  private async query(query: string, nowMs: number): Promise<number> {
-    await this.slot();
+  private async query(query: string, nowMs: number, signal?: AbortSignal): Promise<number> {
     try {
-      const response = await this.http.get('api/v1/query', { query, time: (nowMs / 1000).toFixed(3) });
+      await this.slot(signal);
+    } catch (error) {
+      throw new Error(`prometheus: ${describe(error)}`);
+    }
+    try {
+      const response = await this.http.get('api/v1/query', { query, time: (nowMs / 1000).toFixed(3) }, signal);
       if (typeof response.body !== 'object' || response.body === null) throw new Error(`Prometheus answered HTTP ${response.status}`);
       return queryValue(response.body);
     } catch (error) {
@@ -64,12 +80,26 @@ export class PrometheusSource {
     }
   }
 
-  private async slot(): Promise<void> {
+  /** Waits for one of the `concurrency` slots; rejects (holding none) when `signal` aborts first. */
+  private async slot(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw abortReason(signal);
     if (this.inFlight < this.settings.concurrency) {
       this.inFlight++;
       return;
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    await new Promise<void>((resolve, reject) => {
+      const granted = (): void => {
+        signal?.removeEventListener('abort', gaveUp);
+        resolve();
+      };
+      const gaveUp = (): void => {
+        const at = this.waiting.indexOf(granted);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(abortReason(signal));
+      };
+      this.waiting.push(granted);
+      signal?.addEventListener('abort', gaveUp, { once: true });
+    });
   }
 
   /** Closes the kept-alive connections (a reload replaced the settings). */
@@ -82,6 +112,11 @@ export class PrometheusSource {
     if (next) next();
     else this.inFlight--;
   }
+}
+
+function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error('aborted');
 }
 
 function describe(error: unknown): string {
