@@ -23,6 +23,11 @@ export const FiringAlertSchema = apiSchema(
         .describe("the burn rates of the SLO's last successful evaluation; null when never evaluated"),
       silenced: z.boolean().describe('under an active silence: listed but not notified'),
       inhibited: z.boolean().describe('a ticket while the page of its SLO fires: listed but not notified'),
+      removed: z
+        .boolean()
+        .describe(
+          'the SLO is no longer in the config (removed while the service was down, or not in this replica\'s config during a rollout): listed until its resolve is recorded',
+        ),
     })
     .strict(),
 );

@@ -5,6 +5,7 @@ import type { NotificationMessage } from '../notifiers/ports/notification-messag
 import type { SloEvaluationRecord } from '../slo/ports/evaluation.repository';
 import { toBudgetObject } from '../slo/budget-view';
 import { Delivery, laneOf } from '../notifiers/ports/outbox';
+import type { AlertSloInfo } from './ports/alert-state.repository';
 
 /** `page:14.4:1h:5m` (a `ruleKey`) back into its parts; null when it is not one. */
 export function parseRuleKey(key: string | null): NotificationMessage['rule'] {
@@ -53,6 +54,56 @@ export function notificationMessage(
     runbook: slo.runbook ?? null,
     budgetUrl: budgetUrl(config, slo.id),
     lastError: intent.alertKind === 'source-unavailable' ? (record?.lastError ?? null) : null,
+  };
+}
+
+/** What is stored with an SLO's alert states of its config, for a resolve after it left the config. */
+export function aboutOf(slo: SloConfig): AlertSloInfo {
+  return { service: slo.service, team: slo.team ?? null, objective: slo.objective, window: slo.window, runbook: slo.runbook ?? null };
+}
+
+/** Said of an SLO whose config is not known any more (its states were stored before `about` was kept). */
+export const UNKNOWN = '(unknown)';
+
+/**
+ * The resolve of an alert of an SLO the config no longer has (SPEC §2: on a reload, or at start-up
+ * when it left the config while the service was down). No evaluation decided it, so it carries no
+ * numbers and no rule (the summary says "resolved", not "no longer burning"); the description says
+ * why, and which rule had fired it. What is known of the SLO comes from `about`: its last config on
+ * a reload, what was stored with its alert states otherwise (unknown for states stored before that
+ * was kept: service and window `(unknown)`, objective 0). No budget link: the board no longer has it.
+ */
+export function removedSloResolve(
+  intent: NotificationIntent,
+  about: AlertSloInfo | null,
+  description: string | undefined,
+  nowMs: number,
+): NotificationMessage {
+  const rule = parseRuleKey(intent.rule);
+  const fired = rule ? ` It had fired on a burn rate ≥ ${rule.burnRate}× over ${rule.long} and ${rule.short}.` : '';
+  const unknown = about ? '' : ' Its config is no longer known.';
+  const was = description ? ` Its description was: ${description}` : '';
+  return {
+    dedupKey: intent.dedupKey,
+    action: intent.action,
+    alertKind: intent.alertKind,
+    severity: intent.severity,
+    slo: intent.slo,
+    service: about?.service ?? UNKNOWN,
+    team: about?.team ?? null,
+    description: `SLO removed from the config: its alerts are resolved without a final evaluation.${fired}${unknown}${was}`,
+    objective: about?.objective ?? 0,
+    window: about?.window ?? UNKNOWN,
+    rule: null,
+    burnRates: null,
+    remaining: null,
+    zone: 'unknown',
+    exhaustsAt: null,
+    since: new Date(intent.since ?? nowMs).toISOString(),
+    at: new Date(nowMs).toISOString(),
+    runbook: about?.runbook ?? null,
+    budgetUrl: '',
+    lastError: null,
   };
 }
 

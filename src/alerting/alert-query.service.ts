@@ -7,11 +7,11 @@ import { EVALUATION_REPOSITORY, EvaluationRepository } from '../slo/ports/evalua
 import { silenceCovers } from './domain/silence-match';
 import { SilenceService } from './silences/silence.service';
 import { ALERT_STATE_REPOSITORY, AlertStateRepository } from './ports/alert-state.repository';
-import { parseRuleKey } from './alert-message';
+import { parseRuleKey, UNKNOWN } from './alert-message';
 import type { NotificationMessage } from '../notifiers/ports/notification-message';
 import type { BudgetAlert, FiringAlertsReader } from '../slo/ports/firing-alerts';
 
-/** One firing alert as `GET /v1/alerts` lists it (SPEC §5), plus `inhibited`. */
+/** One firing alert as `GET /v1/alerts` lists it (SPEC §5), plus `inhibited` and `removed`. */
 export interface FiringAlert {
   slo: string;
   service: string;
@@ -27,6 +27,11 @@ export interface FiringAlert {
   silenced: boolean;
   /** a burn-rate ticket while the page of its SLO fires: listed, not notified */
   inhibited: boolean;
+  /**
+   * the SLO is no longer in the config (removed while the service was down, or not in this
+   * replica's config during a rollout): listed until its resolve is recorded
+   */
+  removed: boolean;
 }
 
 const SEVERITY_ORDER = { page: 0, ticket: 1 } as const;
@@ -45,23 +50,29 @@ export class AlertQueryService implements FiringAlertsReader {
     private readonly silences: SilenceService,
   ) {}
 
-  /** Firing alerts of configured SLOs: pages first, then tickets, oldest first. */
+  /**
+   * Firing alerts, pages first, then tickets, oldest first: those of configured SLOs, and those of
+   * SLOs the config no longer has until their resolve is recorded (`removed`, with what was stored
+   * of the SLO). An SLO whose stored alert state is malformed is left out: the alerting step
+   * reports it every cycle (and the heartbeat stops) until it is repaired.
+   */
   async firing(): Promise<FiringAlert[]> {
     const nowMs = this.clock.now();
     const [stored, silences] = await Promise.all([this.store.loadAll(), this.silences.activeSilences(nowMs)]);
-    const configured = stored.filter((s) => this.config.slo(s.slo) !== undefined);
-    const records = await this.evaluations.getMany(configured.map((s) => s.slo));
+    const readable = stored.filter((s) => s.unreadable === undefined && s.states.some((state) => state.state === 'firing'));
+    const records = await this.evaluations.getMany(readable.map((s) => s.slo));
     const out: FiringAlert[] = [];
-    configured.forEach(({ slo: id, states }, i) => {
-      const slo = this.config.slo(id)!;
-      const silenced = silences.some((s) => silenceCovers(s, { slo: slo.id, service: slo.service }, nowMs));
+    readable.forEach(({ slo: id, states, about }, i) => {
+      const slo = this.config.slo(id);
+      const service = slo?.service ?? about?.service ?? UNKNOWN;
+      const silenced = silences.some((s) => silenceCovers(s, { slo: id, service }, nowMs));
       const silencedKeys = new Set<AlertKey>(silenced ? states.map((s) => alertKey(s.slo, s.kind, s.severity)) : []);
       for (const state of states) {
         if (state.state !== 'firing') continue;
         const why = suppression(state, alertKey(state.slo, state.kind, state.severity), states, silencedKeys);
         out.push({
-          slo: slo.id,
-          service: slo.service,
+          slo: id,
+          service,
           severity: state.severity,
           kind: state.kind,
           state: 'firing',
@@ -70,13 +81,14 @@ export class AlertQueryService implements FiringAlertsReader {
           burnRates: records[i]?.numbers?.burnRates ?? null,
           silenced,
           inhibited: why === 'inhibited',
+          removed: slo === undefined,
         });
       }
     });
     return out.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.since.localeCompare(b.since) || a.slo.localeCompare(b.slo));
   }
 
-  /** Firing alerts by SLO, in the budget object's shape (SPEC §5). */
+  /** Firing alerts by SLO, in the budget object's shape (SPEC §5); a malformed stored state is left out (see `firing`). */
   async firingBySlo(): Promise<Map<string, BudgetAlert[]>> {
     const out = new Map<string, BudgetAlert[]>();
     for (const { slo, states } of await this.store.loadAll()) {

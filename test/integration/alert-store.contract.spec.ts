@@ -211,6 +211,19 @@ describe.each(kinds)('alert store contract (%s)', (_kind, open) => {
     expect(after.map((c) => c.delivery.receiver)).toContain('slack');
   });
 
+  it('keeps what the SLO is with its states, and answers states stored without it as before', async () => {
+    const about = { service: 'checkout', team: 'payments', objective: 99.9, window: '30d', runbook: 'https://wiki.example/runbooks/checkout' };
+    const states = [firing('checkout', 'page', ['pd'])];
+    await store.commit([{ ...change('checkout', null, states), about }, change('legacy', null, [firing('legacy')])], T0);
+    const stored = new Map((await store.loadAll()).map((s) => [s.slo, s]));
+    expect(stored.get('checkout')).toMatchObject({ states, about });
+    expect(stored.get('checkout')?.unreadable).toBeUndefined();
+    expect(stored.get('legacy')?.about).toBeUndefined();
+    expect(stored.get('legacy')?.states).toEqual([firing('legacy')]);
+    // the version read (with what the SLO is) is the one to compare-and-set against
+    expect(await store.commit([change('checkout', stored.get('checkout')!.version, [inactiveState('checkout', 'burn-rate', 'page')])], T0)).toEqual([true]);
+  });
+
   it('keeps notifications as recorded: the message snapshot comes back unchanged', async () => {
     const d = delivery('checkout', 'pd', 'trigger');
     await store.commit([change('checkout', null, [firing('checkout')], [d])], T0);
@@ -244,6 +257,27 @@ describe('alert store in Redis', () => {
     const ids = [...fromA, ...fromB].map((c) => c.delivery.id);
     expect(ids).toHaveLength(20);
     expect(new Set(ids).size).toBe(20);
+  });
+
+  it('answers a malformed value as unreadable, naming the key, and every other SLO as usual (SPEC §12)', async () => {
+    const prefix = `alert-malformed-${process.pid}:`;
+    const client = await connect();
+    const store = new RedisAlertStore(client, prefix);
+    await store.commit([change('good', null, [firing('good', 'page', ['pd'])])], T0);
+    await client.hset(`${prefix}alerts:state`, 'not-json', '[{"slo": "not-json"', 'wrong-shape', '{"page": "firing"}', 'other-slo', JSON.stringify([firing('elsewhere')]));
+
+    const stored = new Map((await store.loadAll()).map((s) => [s.slo, s]));
+
+    expect(stored.get('good')).toMatchObject({ states: [firing('good', 'page', ['pd'])] });
+    expect(stored.get('good')?.unreadable).toBeUndefined();
+    for (const slo of ['not-json', 'wrong-shape', 'other-slo']) {
+      expect(stored.get(slo)).toMatchObject({ slo, states: [], unreadable: expect.stringContaining(`Redis hash "${prefix}alerts:state" field "${slo}"`) });
+    }
+    expect(stored.get('wrong-shape')?.unreadable).toMatch(/not a list of alert states/);
+    expect(stored.get('other-slo')?.unreadable).toMatch(/slo is "elsewhere"/);
+    // its version is the malformed value: a commit expecting "nothing stored" is refused
+    expect(await store.commit([change('not-json', null, [firing('not-json')])], T0)).toEqual([false]);
+    expect(await client.hget(`${prefix}alerts:state`, 'not-json')).toBe('[{"slo": "not-json"');
   });
 
   it('answers StateUnavailableError while Redis is down', async () => {

@@ -1,11 +1,14 @@
 import { ManualClock } from '../../src/common/clock';
 import type { ConfigHolder } from '../../src/config/config-holder';
-import { AlertingService } from '../../src/alerting/alerting.service';
-import type { SloAlertChange } from '../../src/alerting/ports/alert-state.repository';
+import { AlertingService, AlertStepIncompleteError } from '../../src/alerting/alerting.service';
+import { AlertQueryService } from '../../src/alerting/alert-query.service';
+import { inactiveState, type AlertState } from '../../src/alerting/domain/alert-state';
+import type { SloAlertChange, StoredSloAlerts } from '../../src/alerting/ports/alert-state.repository';
 import { SilenceService } from '../../src/alerting/silences/silence.service';
 import type { EvaluatedCycle } from '../../src/slo/evaluation.service';
 import type { SloEvaluationRecord } from '../../src/slo/ports/evaluation.repository';
 import { MemoryAlertStore } from '../../src/store/memory/memory-alert-store';
+import { MemoryEvaluationRepository } from '../../src/store/memory/memory-evaluation.repository';
 import { MemoryPolicyStateRepository } from '../../src/store/memory/memory-policy-state.repository';
 import { configHolder, evaluatedRecord, HOUR, loadYamlConfig, MINUTE, quietNestLogs, RecordingDeliveryTrigger, SECOND, T0 } from './support';
 
@@ -60,6 +63,16 @@ class RacingAlertStore extends MemoryAlertStore {
     if (other) await other();
     return super.commit(changes, nowMs);
   }
+
+  /** SLOs whose stored value reads as malformed (as a Redis value written by hand would) */
+  readonly malformed = new Set<string>();
+
+  override async loadAll(): Promise<StoredSloAlerts[]> {
+    const stored = await super.loadAll();
+    const readable = stored.filter((s) => !this.malformed.has(s.slo));
+    const broken = [...this.malformed].map((slo) => ({ slo, states: [], version: '{"oops', unreadable: `malformed alert state at test hash field "${slo}": Unexpected end of JSON input` }));
+    return [...readable, ...broken];
+  }
 }
 
 describe('AlertingService', () => {
@@ -68,6 +81,7 @@ describe('AlertingService', () => {
   let clock: ManualClock;
   let config: ConfigHolder;
   let store: RacingAlertStore;
+  let evaluations: MemoryEvaluationRepository;
   let policyState: MemoryPolicyStateRepository;
   let silences: SilenceService;
   let trigger: RecordingDeliveryTrigger;
@@ -75,7 +89,7 @@ describe('AlertingService', () => {
   let seen: Set<string>;
 
   const replica = (nudge: RecordingDeliveryTrigger): AlertingService => {
-    const service = new AlertingService(config, clock, store, silences, nudge);
+    const service = new AlertingService(config, clock, store, silences, nudge, evaluations);
     service.onModuleInit();
     return service;
   };
@@ -84,6 +98,7 @@ describe('AlertingService', () => {
     clock = new ManualClock(T0);
     config = configHolder(alertingYaml());
     store = new RacingAlertStore();
+    evaluations = new MemoryEvaluationRepository();
     policyState = new MemoryPolicyStateRepository();
     silences = new SilenceService(config, clock, policyState, policyState);
     trigger = new RecordingDeliveryTrigger();
@@ -97,10 +112,12 @@ describe('AlertingService', () => {
     return { nowMs, slos, records: slos.map((slo) => ({ ...evaluatedRecord(slo.id, nowMs), ...changed[slo.id] })) };
   }
 
-  /** Runs the alerting step of a cycle at `nowMs` (the clock moved there first). */
+  /** Runs the alerting step of a cycle at `nowMs` (the clock moved there first), its records saved as the evaluation step does. */
   async function runCycle(nowMs: number, changed: Record<string, Partial<SloEvaluationRecord>> = {}, service = alerting) {
     clock.set(nowMs);
-    return service.afterEvaluation(cycle(nowMs, changed));
+    const evaluated = cycle(nowMs, changed);
+    await evaluations.saveAll([...evaluated.records]);
+    return service.afterEvaluation(evaluated);
   }
 
   /** What the outbox gained since the last look, as `action receiver dedupKey`. */
@@ -246,5 +263,125 @@ describe('AlertingService', () => {
     // the remaining SLO carries on as before
     await runCycle(T0 + 2 * MINUTE, { 'search-availability': { rulesHeld: [PAGE_RULE] } });
     expect(await recorded()).toEqual([]);
+  });
+
+  describe('an SLO the config no longer has, at start-up (SPEC §2)', () => {
+    /** The service stopped, checkout-availability left the config, the service starts again: a new replica on the same state. */
+    function restartWithoutCheckout(nudge = trigger): AlertingService {
+      config = configHolder(alertingYaml({ withCheckout: false }));
+      return replica(nudge);
+    }
+
+    it('resolves its alerts, to every receiver told, once no replica has evaluated it for 3 intervals; lists them as removed until then', async () => {
+      await runCycle(T0, pageHeld);
+      await recorded();
+      const restarted = restartWithoutCheckout();
+      const query = new AlertQueryService(config, clock, store, evaluations, silences);
+
+      // 30 s after checkout's last evaluation (the default interval): another replica may still evaluate it
+      const waiting = await runCycle(T0 + 30 * SECOND, {}, restarted);
+      expect(waiting).toMatchObject({ removedWaiting: 1, notifications: 0 });
+      expect(await recorded()).toEqual([]);
+      expect(await query.firing()).toEqual([
+        expect.objectContaining({ slo: 'checkout-availability', service: 'checkout', severity: 'page', removed: true, silenced: false }),
+      ]);
+
+      const resolved = await runCycle(T0 + 90 * SECOND, {}, restarted);
+      expect(resolved).toMatchObject({ removedResolved: 1, notifications: 2 });
+      expect(resolved.removedWaiting).toBeUndefined();
+      expect(await recorded()).toEqual([`resolve pd ${CHECKOUT_PAGE}`, `resolve slack ${CHECKOUT_PAGE}`]);
+      const resolve = (await store.pending()).find((d) => d.action === 'resolve' && d.receiver === 'pd');
+      expect(resolve?.message).toMatchObject({
+        slo: 'checkout-availability',
+        service: 'checkout',
+        objective: 99.9,
+        window: '30d',
+        severity: 'page',
+        rule: null,
+        burnRates: null,
+        zone: 'unknown',
+        since: new Date(T0).toISOString(),
+        at: new Date(T0 + 90 * SECOND).toISOString(),
+        budgetUrl: '',
+        description: expect.stringMatching(/^SLO removed from the config.*14\.4× over 1h and 5m/),
+      });
+      expect(await firing('checkout-availability')).toEqual([]);
+      expect(await query.firing()).toEqual([]);
+
+      expect(await runCycle(T0 + 120 * SECOND, {}, restarted)).toMatchObject({ notifications: 0 });
+      expect(await recorded()).toEqual([]);
+    });
+
+    it('of several replicas starting together, one records the resolves (compare-and-set)', async () => {
+      await runCycle(T0, pageHeld);
+      await recorded();
+      const otherTrigger = new RecordingDeliveryTrigger();
+      const a = restartWithoutCheckout();
+      const b = replica(otherTrigger);
+      // the other replica reads, resolves and commits between this one's read and its commit
+      store.beforeNextCommit = () => runCycle(T0 + 90 * SECOND, {}, b);
+
+      const report = await runCycle(T0 + 90 * SECOND, {}, a);
+
+      expect(report).toMatchObject({ notifications: 0, conflicts: 1 });
+      expect(await recorded()).toEqual([`resolve pd ${CHECKOUT_PAGE}`, `resolve slack ${CHECKOUT_PAGE}`]);
+      expect(otherTrigger.kicks).toBe(1);
+    });
+
+    it('resolves states stored without what the SLO was (before that was kept), saying what is unknown', async () => {
+      const told = (slo: string): AlertState[] => [
+        { ...inactiveState(slo, 'burn-rate', 'page'), state: 'firing', since: T0, rule: PAGE_RULE, notifiedReceivers: ['pd'], lastNotifiedAt: { pd: T0 } },
+      ];
+      await store.commit([{ slo: 'legacy-slo', expected: null, states: told('legacy-slo'), deliveries: [] }], T0);
+
+      await runCycle(T0 + MINUTE);
+
+      expect(await recorded()).toEqual(['resolve pd slo-engine/legacy-slo/page']);
+      const [resolve] = await store.pending();
+      expect(resolve.message).toMatchObject({ slo: 'legacy-slo', service: '(unknown)', window: '(unknown)', team: null, runbook: null });
+      expect(resolve.message.description).toMatch(/config is no longer known/);
+    });
+
+    it('keeps what the SLO is with its firing alerts, and adds it to states stored before it was kept', async () => {
+      const firingPage: AlertState[] = [
+        { ...inactiveState('checkout-availability', 'burn-rate', 'page'), state: 'firing', since: T0, rule: PAGE_RULE, notifiedReceivers: ['pd', 'slack'], lastNotifiedAt: { pd: T0, slack: T0 } },
+      ];
+      await store.commit([{ slo: 'checkout-availability', expected: null, states: firingPage, deliveries: [] }], T0);
+      expect((await store.loadAll())[0].about).toBeUndefined();
+
+      await runCycle(T0 + 30 * SECOND, pageHeld);
+
+      expect(await recorded()).toEqual([]);
+      const [stored] = await store.loadAll();
+      expect(stored.about).toEqual({ service: 'checkout', team: null, objective: 99.9, window: '30d', runbook: null });
+      expect(await firing('checkout-availability')).toEqual(['burn-rate/page told: pd,slack']);
+      expect(await runCycle(T0 + 60 * SECOND, pageHeld)).toMatchObject({ transitions: 0, notifications: 0, conflicts: 0 });
+    });
+  });
+
+  describe('a malformed stored alert state (SPEC §12)', () => {
+    it('fails its SLO alone, naming the key: every other SLO is alerted and committed, and the step counts as failed', async () => {
+      store.malformed.add('checkout-availability');
+
+      const step = runCycle(T0, { ...pageHeld, 'search-availability': { rulesHeld: [PAGE_RULE] } });
+
+      await expect(step).rejects.toBeInstanceOf(AlertStepIncompleteError);
+      const error = (await step.catch((e: unknown) => e)) as AlertStepIncompleteError;
+      expect(error.message).toMatch(/^alerting could not run for 1 SLO \(checkout-availability: malformed alert state at test hash field "checkout-availability"/);
+      expect(error.failures.map((f) => f.slo)).toEqual(['checkout-availability']);
+      expect(error.report).toMatchObject({ transitions: 1, notifications: 2 });
+      expect(await recorded()).toEqual(['trigger pd slo-engine/search-availability/page', 'trigger slack slo-engine/search-availability/page']);
+      expect(trigger.kicks).toBe(1);
+
+      store.malformed.clear(); // repaired: the value deleted
+      await runCycle(T0 + 30 * SECOND, { ...pageHeld, 'search-availability': { rulesHeld: [PAGE_RULE] } });
+      expect(await recorded()).toEqual([`trigger pd ${CHECKOUT_PAGE}`, `trigger slack ${CHECKOUT_PAGE}`]);
+    });
+
+    it('of an SLO the config no longer has: reported, never committed over', async () => {
+      store.malformed.add('gone-slo');
+      await expect(runCycle(T0)).rejects.toThrow(/gone-slo: malformed alert state/);
+      expect(await recorded()).toEqual([]);
+    });
   });
 });

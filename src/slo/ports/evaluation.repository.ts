@@ -19,12 +19,18 @@ export interface SloEvaluationRecord {
   lastAttemptAtMs: number | null;
   consecutiveFailures: number;
   lastError: string | null;
+  /**
+   * Set only on what `getMany` answers for a stored record it cannot read (malformed: SPEC §12):
+   * what is wrong, naming the key. Such a record has no numbers (zone `unknown`); the next
+   * evaluation of its SLO fails with this error and saves a proper record over it. Never saved.
+   */
+  unreadable?: string;
 }
 
 /** Latest evaluation per SLO, shared by all replicas (Redis) or in process (memory). */
 export interface EvaluationRepository {
   saveAll(records: SloEvaluationRecord[]): Promise<void>;
-  /** records for the given ids, in order; missing ones are null */
+  /** records for the given ids, in order; missing ones are null, malformed ones `unreadable` (never a rejection for one bad value) */
   getMany(ids: readonly string[]): Promise<Array<SloEvaluationRecord | null>>;
   /** drops the records of SLOs that are no longer configured */
   retainOnly(ids: readonly string[]): Promise<void>;

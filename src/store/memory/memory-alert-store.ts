@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertState } from '../../alerting/domain/alert-state';
-import { AlertStateRepository, serializeStates, SloAlertChange, StoredSloAlerts } from '../../alerting/ports/alert-state.repository';
+import { AlertStateRepository, parseStoredStates, serializeStates, SloAlertChange, StoredSloAlerts } from '../../alerting/ports/alert-state.repository';
 import { receiverOfLane, type ClaimedDelivery, type ClaimOptions, type Delivery, type Outbox, type RetryUpdate } from '../../notifiers/ports/outbox';
 
 /**
@@ -8,8 +7,8 @@ import { receiverOfLane, type ClaimedDelivery, type ClaimOptions, type Delivery,
  * suite tests both), kept only while the process lives.
  */
 export class MemoryAlertStore implements AlertStateRepository, Outbox {
-  /** slo → stored states (never mutated once stored) and their JSON (the version) */
-  private readonly states = new Map<string, { states: AlertState[]; version: string }>();
+  /** slo → stored states as read back from their JSON (the version), never mutated once stored */
+  private readonly states = new Map<string, StoredSloAlerts>();
   private readonly items = new Map<string, Delivery>();
   private readonly lanes = new Map<string, string[]>();
   /** lane → due time of its head */
@@ -19,15 +18,15 @@ export class MemoryAlertStore implements AlertStateRepository, Outbox {
   private readonly pace = new Map<string, number>();
 
   async loadAll(): Promise<StoredSloAlerts[]> {
-    return [...this.states].map(([slo, { states, version }]) => ({ slo, states, version }));
+    return [...this.states.values()];
   }
 
   async commit(changes: readonly SloAlertChange[], nowMs: number): Promise<boolean[]> {
     return changes.map((change) => {
       if ((this.states.get(change.slo)?.version ?? '') !== (change.expected ?? '')) return false;
-      const json = serializeStates(change.states);
+      const json = serializeStates(change.states, change.about);
       if (json === '') this.states.delete(change.slo);
-      else this.states.set(change.slo, { states: deepFreeze(JSON.parse(json) as AlertState[]), version: json });
+      else this.states.set(change.slo, deepFreeze(parseStoredStates(change.slo, json, `alert state of "${change.slo}" in memory`)));
       for (const delivery of change.deliveries) {
         this.items.set(delivery.id, structuredClone(delivery));
         const lane = this.lanes.get(delivery.lane);

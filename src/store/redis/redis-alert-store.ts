@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { AlertState } from '../../alerting/domain/alert-state';
-import { AlertStateRepository, serializeStates, SloAlertChange, StoredSloAlerts } from '../../alerting/ports/alert-state.repository';
+import { AlertStateRepository, parseStoredStates, serializeStates, SloAlertChange, StoredSloAlerts } from '../../alerting/ports/alert-state.repository';
 import type { ClaimedDelivery, ClaimOptions, Delivery, Outbox, RetryUpdate } from '../../notifiers/ports/outbox';
 import { redisCall } from './redis-call';
 import { CLAIM_LUA, COMMIT_ALERTS_LUA, COMPLETE_LUA, RETRY_LUA } from './redis-alert-scripts';
@@ -40,9 +39,10 @@ export class RedisAlertStore implements AlertStateRepository, Outbox {
     this.scripts = redis as unknown as AlertScripts;
   }
 
+  /** A malformed value fails only its SLO: answered `unreadable`, naming the hash and the field. */
   async loadAll(): Promise<StoredSloAlerts[]> {
     const all = await redisCall('read alert states', () => this.redis.hgetall(this.keys.state));
-    return Object.entries(all).map(([slo, json]) => ({ slo, states: JSON.parse(json) as AlertState[], version: json }));
+    return Object.entries(all).map(([slo, json]) => parseStoredStates(slo, json, `Redis hash "${this.keys.state}" field "${slo}"`));
   }
 
   async commit(changes: readonly SloAlertChange[], nowMs: number): Promise<boolean[]> {
@@ -51,7 +51,7 @@ export class RedisAlertStore implements AlertStateRepository, Outbox {
       const chunk = changes.slice(i, i + COMMIT_CHUNK);
       const args: Array<string | number> = [this.keys.state, this.keys.items, this.keys.due, nowMs, this.keys.lanePrefix, chunk.length];
       for (const change of chunk) {
-        args.push(change.slo, change.expected ?? '', serializeStates(change.states), change.deliveries.length);
+        args.push(change.slo, change.expected ?? '', serializeStates(change.states, change.about), change.deliveries.length);
         for (const d of change.deliveries) args.push(d.id, d.lane, JSON.stringify(d));
       }
       const result = await redisCall('commit alert states', () => this.scripts.sloAlertsCommitV1(...args));

@@ -28,10 +28,11 @@ export class RedisEvaluationRepository implements EvaluationRepository {
     });
   }
 
+  /** A malformed value fails only its SLO: answered as an `unreadable` record naming the hash and the field. */
   async getMany(ids: readonly string[]): Promise<Array<SloEvaluationRecord | null>> {
     if (ids.length === 0) return [];
     const values = await redisCall('read evaluations', () => this.redis.hmget(this.key, ...ids));
-    return values.map((value) => (value ? (JSON.parse(value) as SloEvaluationRecord) : null));
+    return values.map((value, i) => (value ? this.parse(ids[i], value) : null));
   }
 
   async retainOnly(ids: readonly string[]): Promise<void> {
@@ -42,4 +43,40 @@ export class RedisEvaluationRepository implements EvaluationRepository {
       for (let i = 0; i < stale.length; i += CHUNK) await this.redis.hdel(this.key, ...stale.slice(i, i + CHUNK));
     });
   }
+
+  private parse(slo: string, json: string): SloEvaluationRecord {
+    let problem: string | null;
+    let value: unknown;
+    try {
+      value = JSON.parse(json);
+      problem = recordProblem(value, slo);
+    } catch (error) {
+      problem = error instanceof Error ? error.message : String(error);
+    }
+    if (problem === null) return value as SloEvaluationRecord;
+    const unreadable = `malformed evaluation record at Redis hash "${this.key}" field "${slo}": ${problem}`;
+    return { slo, evaluatedAtMs: null, numbers: null, lastAttemptAtMs: null, consecutiveFailures: 0, lastError: unreadable, unreadable };
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNullableNumber = (v: unknown): boolean => v === null || (typeof v === 'number' && Number.isFinite(v));
+
+/** What is wrong with a stored record (the fields its readers rely on), or null. */
+function recordProblem(value: unknown, slo: string): string | null {
+  if (!isRecord(value)) return 'not an object';
+  if (value.slo !== slo) return `slo is ${JSON.stringify(value.slo)}, not "${slo}"`;
+  if (!isNullableNumber(value.evaluatedAtMs)) return 'evaluatedAtMs is not a number or null';
+  if (!isNullableNumber(value.lastAttemptAtMs)) return 'lastAttemptAtMs is not a number or null';
+  if (typeof value.consecutiveFailures !== 'number' || !Number.isInteger(value.consecutiveFailures) || value.consecutiveFailures < 0) {
+    return 'consecutiveFailures is not a count';
+  }
+  if (value.lastError !== null && typeof value.lastError !== 'string') return 'lastError is not a string or null';
+  if (value.rulesHeld !== undefined && !(Array.isArray(value.rulesHeld) && value.rulesHeld.every((r) => typeof r === 'string'))) return 'rulesHeld is not a list of rules';
+  const numbers = value.numbers;
+  if (numbers === null) return null;
+  if (!isRecord(numbers)) return 'numbers is not an object or null';
+  if (typeof numbers.remaining !== 'number') return 'numbers.remaining is not a number';
+  if (!isRecord(numbers.burnRates)) return 'numbers.burnRates is not an object';
+  return null;
 }
