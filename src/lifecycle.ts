@@ -9,8 +9,10 @@ export const SHUTDOWN_DEADLINE_MS = 9_000;
 
 /**
  * SIGHUP: reload the config atomically (an invalid one is reported, the old one kept).
- * SIGTERM / SIGINT: stop accepting requests, let the running cycle finish (or abandon it at the
- * deadline), exit 0 within 10 s.
+ * SIGTERM / SIGINT (SPEC §12): from the signal on, every new request is answered 503 in the error
+ * shape with `Connection: close`, and a gate decision still in flight is answered 503 too
+ * (`Readiness.shuttingDown`, read by the hooks of create-app.ts); the running cycle is let finish
+ * (or abandoned at the deadline); exit 0 within 10 s.
  */
 export function installSignalHandlers(app: NestFastifyApplication, holder: ConfigHolder): void {
   const logger = new Logger('lifecycle');
@@ -36,7 +38,7 @@ export function installSignalHandlers(app: NestFastifyApplication, holder: Confi
     if (stopping) return;
     stopping = true;
     logger.log({ signal }, 'shutting down');
-    app.get(Readiness).shuttingDown = true;
+    app.get(Readiness).shuttingDown = true; // first: the request hooks refuse from here on
     const deadline = setTimeout(() => {
       logger.warn('shutdown deadline reached; abandoning the running cycle');
       process.exit(0);

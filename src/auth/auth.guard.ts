@@ -6,9 +6,13 @@ import { ConfigHolder } from '../config/config-holder';
 import { SCOPE_METADATA } from './require-scope.decorator';
 import { authenticate } from './authenticate';
 
-export type AuthenticatedRequest = FastifyRequest & { tokenName?: string };
+export type AuthenticatedRequest = FastifyRequest & { tokenName?: string; authenticatedScope?: Scope };
 
-/** Applies `authenticate` (SPEC §5) to every route that declares a scope with @RequireScope. */
+/**
+ * Applies `authenticate` (SPEC §5) to every route that declares a scope with @RequireScope. The
+ * `onRequest` hook (`auth.hook.ts`) has normally done it before the body was read; the guard checks
+ * again only a request the hook did not authenticate for that scope (belt and braces).
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -23,8 +27,10 @@ export class AuthGuard implements CanActivate {
     ]);
     if (!scope) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (request.authenticatedScope === scope) return true;
     const name = authenticate(this.config.current.auth, request.headers.authorization, scope);
     if (name !== null) request.tokenName = name;
+    request.authenticatedScope = scope;
     return true;
   }
 }

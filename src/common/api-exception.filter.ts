@@ -43,9 +43,17 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (body.statusCode >= 500 && body.statusCode !== 503) {
       this.logger.error({ err: exception instanceof Error ? exception.message : String(exception) }, 'request failed');
     }
-    if (body.statusCode === 503) reply.header('Retry-After', '5');
-    void reply.status(body.statusCode).send(body);
+    sendError(reply, body);
   }
+}
+
+/**
+ * Sends an error body as JSON, whatever content type the route had set for its success answer
+ * (`/metrics` sets text/plain: an object sent as text/plain is a serialization error, a 500).
+ */
+export function sendError(reply: FastifyReply, body: ErrorBody): void {
+  if (body.statusCode === 503) reply.header('Retry-After', '5');
+  void reply.status(body.statusCode).header('Content-Type', 'application/json; charset=utf-8').send(body);
 }
 
 /** The SPEC §5 error body (and status) of any exception: domain errors, HTTP errors, Fastify's own. */
@@ -62,15 +70,30 @@ export function toErrorBody(exception: unknown): ErrorBody {
       typeof response === 'object' && response !== null && 'message' in response
         ? [(response as { message: unknown }).message].flat().join('; ')
         : exception.message;
+    // Fastify's own errors reach here as HttpExceptions (Nest maps them): 415 names the header
+    if (status === 415) return errorBody(415, String(message), [{ path: 'headers.content-type', message: 'must be application/json' }]);
+    if (status === 413) return errorBody(413, 'request body exceeds 5 MiB');
     return errorBody(status, String(message));
   }
-  // Fastify's own errors (body too large, bad JSON, bad content type) carry a statusCode.
-  const statusCode = (exception as { statusCode?: unknown })?.statusCode;
-  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-    const message = statusCode === 413 ? 'request body exceeds 5 MiB' : (exception as Error).message;
-    return errorBody(statusCode, message);
-  }
-  return errorBody(500, 'internal error');
+  return fastifyErrorBody(exception) ?? errorBody(500, 'internal error');
+}
+
+/**
+ * Fastify's own errors (body too large, bad JSON, bad content type, bad URL, a path parameter over
+ * the router's limit) carry a statusCode and a code; a 4xx among them becomes the error shape, with
+ * a detail naming what was wrong (the body, the content type, the URL) where the client can fix it.
+ */
+function fastifyErrorBody(exception: unknown): ErrorBody | null {
+  const { statusCode, code, message } = (exception ?? {}) as { statusCode?: unknown; code?: unknown; message?: unknown };
+  const text = typeof message === 'string' ? message : 'bad request';
+  // SPEC §5: a path segment longer than 256 characters names nothing: 404 (Fastify would say 414).
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') return errorBody(404, 'not found: a path segment is longer than 256 characters');
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return null;
+  if (statusCode === 413) return errorBody(413, 'request body exceeds 5 MiB');
+  if (code === 'FST_ERR_BAD_URL') return errorBody(400, 'invalid URL', [{ path: 'url', message: 'not a valid URL component' }]);
+  if (statusCode === 415) return errorBody(415, text, [{ path: 'headers.content-type', message: 'must be application/json' }]);
+  if (statusCode === 400) return errorBody(400, 'invalid request body', [{ path: 'body', message: text }]);
+  return errorBody(statusCode, text);
 }
 
 /** Terminus' failure body (`{status: 'error', error: {name: {status, message}}}`) as details. */

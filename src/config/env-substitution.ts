@@ -84,7 +84,21 @@ export interface TreeSubstitution {
 /** Walks a parsed YAML value and substitutes every string scalar (not mapping keys). */
 export function substituteTree(root: unknown, env: Record<string, string | undefined>): TreeSubstitution {
   const result: TreeSubstitution = { value: undefined, problems: [], defaults: [], substituted: [] };
+  // a YAML alias may refer to a node that contains it (`a: &a {b: *a}`): a circular value
+  const ancestors = new Set<unknown>();
   const walk = (node: unknown, path: PathSegment[]): unknown => {
+    if (node !== null && typeof node === 'object') {
+      if (ancestors.has(node)) {
+        result.problems.push({ path, message: 'a YAML alias refers to a node that contains it (a circular value)' });
+        return null;
+      }
+      ancestors.add(node);
+      try {
+        return walkObject(node, path);
+      } finally {
+        ancestors.delete(node);
+      }
+    }
     if (typeof node === 'string') {
       if (!node.includes('${')) return node;
       const sub = substituteEnv(node, env);
@@ -101,16 +115,16 @@ export function substituteTree(root: unknown, env: Record<string, string | undef
       if (sub.value !== node) result.substituted.push(sub.value);
       return sub.value;
     }
-    if (Array.isArray(node)) return node.map((item, index) => walk(item, [...path, index]));
-    if (node !== null && typeof node === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
-        // defineProperty: a `__proto__` key stays a plain key
-        Object.defineProperty(out, key, { value: walk(value, [...path, key]), enumerable: true, writable: true, configurable: true });
-      }
-      return out;
-    }
     return node;
+  };
+  const walkObject = (node: object, path: PathSegment[]): unknown => {
+    if (Array.isArray(node)) return node.map((item, index) => walk(item, [...path, index]));
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+      // defineProperty: a `__proto__` key stays a plain key
+      Object.defineProperty(out, key, { value: walk(value, [...path, key]), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
   };
   result.value = walk(root, []);
   return result;

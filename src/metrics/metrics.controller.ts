@@ -15,11 +15,11 @@ export class MetricsController {
 
   @Get()
   @RequireScope('read')
-  @Header('Content-Type', PROMETHEUS_CONTENT_TYPE)
+  @Header('Content-Type', PROMETHEUS_CONTENT_TYPE) // an error replaces it with JSON (ApiExceptionFilter's sendError)
   @ApiOperation({ summary: 'Prometheus exposition: budgets, burn rates, zones, firing alerts, evaluation and notification counters, process defaults' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text format 0.0.4', schema: { type: 'string' } })
-  @ApiErrors(401, 403)
+  @ApiErrors(401, 403, [503, 'state store (Redis) unavailable: JSON in the error shape, not the exposition'])
   scrape(): Promise<string> {
     return this.metrics.render();
   }

@@ -52,7 +52,10 @@ export class SlosController {
 
   @Get(':id/history')
   @RequireScope('read')
-  @ApiOperation({ summary: 'The SLO numbers at each step, recomputed from stored events (default last 24 h, step 5m)' })
+  @ApiOperation({
+    summary:
+      'The SLO numbers at each step, recomputed from stored events (default last 24 h, step 5m; at most 2,000 points). A point more than one SLO window back is null: the store does not keep its whole window',
+  })
   @ApiZodQuery(SloHistoryQuerySchema)
   @ApiOkResponse({ schema: apiRef(HistorySchema) })
   @ApiErrors(400, 401, 403, [404, 'unknown SLO'], 503)

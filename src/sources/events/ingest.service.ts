@@ -11,8 +11,11 @@ import {
   IDEMPOTENCY_REPOSITORY,
   IDEMPOTENCY_TTL_MS,
   IdempotencyRepository,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
 } from './idempotency';
-import { validateIngest } from './ingest-request';
+import { type IngestValidation, validateIngest } from './ingest-request';
+
+const IDEMPOTENCY_KEY_PATTERN = new RegExp(`^[\\x21-\\x7e]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`);
 
 export interface IngestResult {
   accepted: number;
@@ -33,12 +36,16 @@ export class IngestService {
 
   async ingest(body: unknown, idempotencyKey?: string): Promise<IngestResult> {
     if (idempotencyKey === undefined) return this.storeBatch(body);
-    if (!/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) {
-      throw new ValidationError('invalid Idempotency-Key', [
-        { path: 'headers.idempotency-key', message: 'must be 1 to 255 printable ASCII characters' },
+    if (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
+      // every problem at once: the header's and the body's
+      const validation = this.validate(body);
+      throw new ValidationError(validation.ok ? 'invalid Idempotency-Key' : 'invalid events', [
+        { path: 'headers.idempotency-key', message: `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters` },
+        ...(validation.ok ? [] : validation.details),
       ]);
     }
-    const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    // The body is at most 5 MiB and 32 levels deep (checked before parsing): JSON.stringify cannot overflow.
+    const fingerprint = createHash('sha256').update(JSON.stringify(body) ?? '').digest('hex');
     const claim = await this.idempotency.claim(idempotencyKey, fingerprint, IDEMPOTENCY_PENDING_TTL_MS);
     if (claim.state !== 'claimed') {
       if (claim.fingerprint !== fingerprint) {
@@ -57,13 +64,17 @@ export class IngestService {
     }
   }
 
-  private async storeBatch(body: unknown): Promise<IngestResult> {
-    const validation = validateIngest(
+  private validate(body: unknown): IngestValidation {
+    return validateIngest(
       body,
       (id) => this.config.slo(id),
       (slo) => this.longestWindowOf(slo),
       this.clock.now(),
     );
+  }
+
+  private async storeBatch(body: unknown): Promise<IngestResult> {
+    const validation = this.validate(body);
     if (!validation.ok) throw new ValidationError('invalid events', validation.details);
     const increments = validation.increments;
     await this.store.add(increments);
