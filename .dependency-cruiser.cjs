@@ -4,7 +4,7 @@
  *
  *   app shell   src/main.ts, create-app.ts, app.module.ts, core.module.ts, lifecycle.ts, cli.ts
  *   cycle       src/cycle: the evaluation cycle composed from the rooms below, the scheduler
- *   surfaces    src/health, src/metrics, src/web, src/cli
+ *   surfaces    src/health, src/metrics, src/web, src/cli, src/admin
  *   policies    src/policies: the deploy gate, freezes, overrides, audit
  *   alerting    src/alerting: decides what fires and who is told (records into the outbox)
  *   notifiers   src/notifiers: delivers what was recorded (drivers, delivery worker, heartbeat)
@@ -69,6 +69,13 @@ module.exports = {
       severity: 'error',
       from: { pathNot: SHELL },
       to: { path: SHELL },
+    },
+    {
+      name: 'admin-is-a-surface',
+      comment: 'The admin state endpoints operate the whole state; only the shell wires them.',
+      severity: 'error',
+      from: { pathNot: [SHELL, ROOM('admin')] },
+      to: { path: ROOM('admin') },
     },
     {
       name: 'cycle-is-app-level',

@@ -16,6 +16,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { SourcesModule } from './sources/sources.module';
 import { HealthModule } from './health/health.module';
 import { WebModule } from './web/web.module';
+import { AdminModule } from './admin/admin.module';
 import { loggerOptions } from './common/logger-options';
 
 export interface AppOptions {
@@ -42,6 +43,7 @@ export class AppModule {
         PoliciesModule,
         CycleModule,
         MetricsModule,
+        AdminModule,
         ...(scheduler ? [SchedulerModule] : []),
         HealthModule,
         WebModule,

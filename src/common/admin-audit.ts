@@ -4,10 +4,22 @@
  */
 
 /** A change to freezes, overrides or silences, as written to the audit log. */
+/** What an admin can change, as written to the audit log. */
+export const ADMIN_ACTIONS = [
+  'freeze.create',
+  'freeze.delete',
+  'override.create',
+  'override.delete',
+  'silence.create',
+  'silence.delete',
+  'state.accept-loss',
+] as const;
+export type AdminAction = (typeof ADMIN_ACTIONS)[number];
+
 export interface AdminAuditEntry {
   at: string;
   actor: string;
-  action: 'freeze.create' | 'freeze.delete' | 'override.create' | 'override.delete' | 'silence.create' | 'silence.delete';
+  action: AdminAction;
   id: string;
   service: string;
   details: Record<string, unknown>;

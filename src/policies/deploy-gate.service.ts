@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ConfigHolder } from '../config/config-holder';
 import { CLOCK, Clock } from '../common/clock';
 import { NotFoundError } from '../common/domain-error';
+import { describeStateLoss, STATE_INTEGRITY, StateIntegrity, type StateLoss } from '../common/state-integrity';
 import { SloQueryService } from '../slo/slo-query.service';
 import type { BudgetObject, SloStanding } from '../slo/budget-view';
 import { decideGate, freezeCovers, GateOutcome, overrideActive } from './domain/gate-policy';
@@ -61,17 +62,19 @@ export class DeployGateService {
     @Inject(POLICY_STATE) private readonly state: PolicyStateRepository,
     @Inject(CHANGE_EVENTS) private readonly changeEvents: ChangeEventSender,
     private readonly counters: GateDecisionCounters,
+    @Inject(STATE_INTEGRITY) private readonly integrity: StateIntegrity,
   ) {}
 
   async decide(request: GateRequest, tokenName: string): Promise<GateResponse> {
     const nowMs = this.clock.now();
     const slosOfService = this.slosOrThrow(request.service);
-    const [standings, freezes, overrides] = await Promise.all([
+    const [standings, freezes, overrides, loss] = await Promise.all([
       this.budgets.standings(slosOfService),
       this.state.listFreezes(),
       this.state.listOverrides(),
+      this.integrity.check(nowMs),
     ]);
-    const { outcome, freezeIds, overrideId } = this.evaluate(request.service, request.changeType, nowMs, standings, freezes, overrides);
+    const { outcome, freezeIds, overrideId } = this.evaluate(request.service, request.changeType, nowMs, standings, freezes, overrides, loss);
     const decisionId = randomUUID();
     const at = new Date(nowMs).toISOString();
     const slos = outcome.slos.map((s) => ({ slo: s.slo, zone: s.zone, remaining: s.remaining }));
@@ -127,13 +130,14 @@ export class DeployGateService {
 
   async serviceBudget(service: string): Promise<ServiceBudget> {
     const nowMs = this.clock.now();
-    const [budgets, freezes, overrides] = await Promise.all([
+    const [budgets, freezes, overrides, loss] = await Promise.all([
       this.budgets.budgets(this.slosOrThrow(service)),
       this.state.listFreezes(),
       this.state.listOverrides(),
+      this.integrity.check(nowMs),
     ]);
     const standings = budgets.map((b) => ({ slo: b.slo, zone: b.zone, remaining: b.budget.remaining }));
-    const { outcome } = this.evaluate(service, 'feature', nowMs, standings, freezes, overrides);
+    const { outcome } = this.evaluate(service, 'feature', nowMs, standings, freezes, overrides, loss);
     const deploys = await this.state.listDeploys(service, DEPLOYS_SHOWN);
     const remainingNow = new Map(budgets.map((b) => [b.slo, b.budget.remaining]));
     return {
@@ -169,6 +173,7 @@ export class DeployGateService {
     slos: ReadonlyArray<Pick<SloStanding, 'slo' | 'zone' | 'remaining'>>,
     freezes: readonly Freeze[],
     overrides: readonly Override[],
+    loss: StateLoss | null,
   ) {
     const config = this.config.current;
     const covering = freezes.filter((f) => freezeCovers(f, service, nowMs));
@@ -181,6 +186,7 @@ export class DeployGateService {
       overrides: active,
       onUnknown: config.policy.onUnknown,
       thresholds: config.policy.zones,
+      stateLoss: loss ? describeStateLoss(loss) : null,
     });
     return { outcome, freezeIds: covering.map((f) => f.id), overrideId: active[0]?.id ?? null };
   }

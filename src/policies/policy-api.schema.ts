@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AdminAuditEntry } from '../common/admin-audit';
+import { ADMIN_ACTIONS, type AdminAuditEntry } from '../common/admin-audit';
 import { apiSchema, isoTimestamp, requestTimestamp, type Assert, type Equal } from '../common/api-schema';
 import { queryInt } from '../common/parse-input';
 import { BudgetSchema, ZoneSchema } from '../slo/slo-api.schema';
@@ -158,7 +158,7 @@ export const AdminChangeSchema = apiSchema(
     .object({
       at: isoTimestamp,
       actor: z.string().describe('the name of the token that made the change'),
-      action: z.enum(['freeze.create', 'freeze.delete', 'override.create', 'override.delete', 'silence.create', 'silence.delete']),
+      action: z.enum(ADMIN_ACTIONS),
       id: z.string().describe('the freeze, override or silence'),
       service: z.string(),
       details: z.record(z.string(), z.unknown()).describe('the fields of the record changed'),

@@ -19,6 +19,8 @@ export interface BudgetObject {
   budget: { remaining: number | null; consumed: number | null; exhaustsAt: string | null };
   burnRates: Record<string, number | null>;
   alerts: BudgetAlert[];
+  /** present while a loss of the shared state is not accepted (SPEC §12): these numbers may rest on emptied state */
+  stateLostAt?: string;
 }
 
 
@@ -67,6 +69,7 @@ export function toBudgetObject(
   config: AppConfig,
   nowMs: number,
   alerts: BudgetAlert[] = [],
+  stateLostAtMs: number | null = null,
 ): BudgetObject {
   const numbers = record?.numbers ?? null;
   const { zone, evaluatedAtMs } = sloStanding(slo, record, config, nowMs);
@@ -90,5 +93,6 @@ export function toBudgetObject(
     },
     burnRates,
     alerts,
+    ...(stateLostAtMs === null ? {} : { stateLostAt: new Date(stateLostAtMs).toISOString() }),
   };
 }

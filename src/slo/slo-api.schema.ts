@@ -77,6 +77,9 @@ export const BudgetSchema = apiSchema(
         .strict(),
       burnRates: burnRates(nullableNumber).describe('one key per rule window as configured, plus 1h'),
       alerts: z.array(BudgetAlertSchema).describe('firing alerts of the SLO'),
+      stateLostAt: isoTimestamp
+        .optional()
+        .describe('present while a loss of the shared state (Redis emptied) is not accepted: the numbers may rest on emptied state (SPEC §12)'),
     })
     .strict()
     .describe('the budget object (SPEC §5)'),

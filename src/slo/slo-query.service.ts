@@ -6,12 +6,21 @@ import { NotFoundError, StateUnavailableError, ValidationError } from '../common
 import { STATE_HEALTH, StateHealth } from '../common/state-health';
 import { EVALUATION_REPOSITORY, EvaluationRepository } from './ports/evaluation.repository';
 import { BudgetObject, sloStanding, SloStanding, toBudgetObject } from './budget-view';
+import { STATE_INTEGRITY, StateIntegrity } from '../common/state-integrity';
 import { FIRING_ALERTS, FiringAlertsReader, type BudgetAlert } from './ports/firing-alerts';
 import { METRICS_SOURCES, MetricsSource } from './ports/metrics-source';
 import { budgetFromCounts, sloWindows } from './slo-evaluator';
 
 export const MAX_PAGE = 1000;
 export const MAX_HISTORY_POINTS = 2000;
+/** Points computed between two yields to the event loop (a chunk costs well under a millisecond). */
+const HISTORY_CHUNK = 250;
+/**
+ * How far back history can look, in SLO windows (the longest window read): the event store keeps
+ * twice the longest window (`computeBucketLayout`: "history and the burn-down chart look back one
+ * window"), so the windows of a point up to one window back are whole; an older point's are not.
+ */
+const HISTORY_LOOKBACK_WINDOWS = 1;
 
 export interface SloPage {
   slos: BudgetObject[];
@@ -53,6 +62,7 @@ export class SloQueryService {
     @Inject(STATE_HEALTH) private readonly state: StateHealth,
     @Inject(FIRING_ALERTS) private readonly alerts: FiringAlertsReader,
     @Inject(METRICS_SOURCES) private readonly sources: readonly MetricsSource[],
+    @Inject(STATE_INTEGRITY) private readonly integrity: StateIntegrity,
   ) {}
 
   async list(query: { service?: string; limit: number; cursor?: string }): Promise<SloPage> {
@@ -81,7 +91,11 @@ export class SloQueryService {
 
   /**
    * The SLO's numbers at each step, recomputed from its source's local view (the stored events);
-   * null points for a source without one (Prometheus: range queries are not wired yet).
+   * null points for a source without one (Prometheus: range queries are not wired yet), and for
+   * times the store cannot know: a point whose longest window reaches back before what the store
+   * keeps is null rather than computed from part of its window (which would look like a full
+   * budget). The points are computed in chunks, yielding to the event loop between them, so that
+   * one request for 2,000 points does not hold up the others.
    */
   async history(id: string, range: { fromMs: number; toMs: number; stepMs: number }): Promise<{ slo: string; points: HistoryPoint[] }> {
     const slo = this.sloOrThrow(id);
@@ -90,22 +104,26 @@ export class SloQueryService {
       throw new StateUnavailableError('state store unavailable: Redis does not answer');
     });
     const points = Math.floor((range.toMs - range.fromMs) / range.stepMs) + 1;
-    if (points > MAX_HISTORY_POINTS) {
+    if (!(points <= MAX_HISTORY_POINTS)) {
       throw new ValidationError(`at most ${MAX_HISTORY_POINTS} points per request`, [
         { path: 'step', message: `from/to/step give ${points} points, more than ${MAX_HISTORY_POINTS}` },
       ]);
     }
     const windows = sloWindows(slo);
     const source = this.sources.find((s) => s.kind === slo.sli.source);
+    const countsAt = source?.countsAt?.bind(source);
     const request = { slo, labels: windows.readLabels, windowsMs: windows.readMs };
-    const out: HistoryPoint[] = [];
-    for (let t = range.fromMs; t <= range.toMs; t += range.stepMs) {
-      if (!source?.countsAt) {
-        out.push({ t: new Date(t).toISOString(), sli: null, remaining: null, burnRates: null });
+    const knownFromMs = this.clock.now() - HISTORY_LOOKBACK_WINDOWS * Math.max(...windows.readMs);
+    const out = new Array<HistoryPoint>(points);
+    for (let i = 0; i < points; i++) {
+      if (i > 0 && i % HISTORY_CHUNK === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const t = range.fromMs + i * range.stepMs;
+      if (!countsAt || t < knownFromMs) {
+        out[i] = { t: new Date(t).toISOString(), sli: null, remaining: null, burnRates: null };
         continue;
       }
-      const numbers = budgetFromCounts(slo, windows, source.countsAt(request, t), t);
-      out.push({ t: new Date(t).toISOString(), sli: numbers.sli, remaining: numbers.remaining, burnRates: numbers.burnRates });
+      const numbers = budgetFromCounts(slo, windows, countsAt(request, t), t);
+      out[i] = { t: new Date(t).toISOString(), sli: numbers.sli, remaining: numbers.remaining, burnRates: numbers.burnRates };
     }
     return { slo: slo.id, points: out };
   }
@@ -122,12 +140,13 @@ export class SloQueryService {
    */
   async budgets(slos: readonly SloConfig[], withAlerts = true): Promise<BudgetObject[]> {
     const config = this.config.current;
-    const [records, firing] = await Promise.all([
+    const now = this.clock.now();
+    const [records, firing, loss] = await Promise.all([
       this.evaluations.getMany(slos.map((slo) => slo.id)),
       withAlerts ? this.alerts.firingBySlo() : Promise.resolve(new Map<string, BudgetAlert[]>()),
+      this.integrity.check(now),
     ]);
-    const now = this.clock.now();
-    return slos.map((slo, i) => toBudgetObject(slo, records[i], config, now, firing.get(slo.id)));
+    return slos.map((slo, i) => toBudgetObject(slo, records[i], config, now, firing.get(slo.id), loss?.lostAtMs ?? null));
   }
 
   /** Zone and budget of these SLOs from their latest evaluations (the deploy gate's inputs). */

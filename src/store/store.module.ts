@@ -22,6 +22,12 @@ import { SILENCE_REPOSITORY } from '../alerting/silences/silence';
 import { HEARTBEAT_SLOT } from '../notifiers/ports/heartbeat-slot';
 import { MemoryHeartbeatSlot } from './memory/memory-heartbeat-slot';
 import { RedisHeartbeatSlot } from './redis/redis-heartbeat-slot';
+import { STATE_INTEGRITY, StateIntegrity } from '../common/state-integrity';
+import { MemoryStateIntegrity } from './memory/memory-state-integrity';
+import { RedisStateIntegrity } from './redis/redis-state-integrity';
+import { checkRedisSettings } from './redis/redis-settings';
+import { METRICS_REGISTRY } from '../common/metrics-registry';
+import { Counter, Registry } from 'prom-client';
 import { POLICY_STATE } from '../policies/ports/policy-state.repository';
 import { MemoryPolicyStateRepository } from './memory/memory-policy-state.repository';
 import { RedisPolicyStateRepository } from './redis/redis-policy-state.repository';
@@ -48,6 +54,8 @@ class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(EVALUATION_REPOSITORY) private readonly evaluations: EvaluationRepository,
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    @Inject(STATE_INTEGRITY) private readonly integrity: StateIntegrity,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -56,7 +64,24 @@ class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
       this.logger.log({ redis: redactRedisUrl(server.redisUrl), prefix: server.redisPrefix }, 'state in Redis');
       // A short wait so the first cycle usually finds Redis connected; if not, start anyway:
       // /readyz says 503 and the client keeps reconnecting.
-      await waitForRedis(this.redis, 3_000).catch(() => this.logger.warn('Redis not reachable yet; retrying in the background'));
+      const ready = await waitForRedis(this.redis, 3_000).then(
+        () => true,
+        () => {
+          this.logger.warn('Redis not reachable yet; retrying in the background');
+          return false;
+        },
+      );
+      if (ready) {
+        // SPEC §8: an evicting Redis loses state silently: refuse to start (throws, naming the setting).
+        const warnings = await checkRedisSettings(this.redis).catch((error: unknown) => {
+          this.redis?.disconnect(); // the app does not start: nothing else will close the client
+          throw error;
+        });
+        for (const warning of warnings) this.logger.warn(warning);
+        // Adopt the deployment's state marker now (or write it for a new deployment), so a loss
+        // while this replica runs is seen at its next check.
+        await this.integrity.check(this.clock.now()).catch(() => undefined);
+      }
     } else if (!this.redis) {
       this.logger.warn('REDIS_URL is not set: state is in memory (one replica only, lost on restart)');
     }
@@ -122,6 +147,25 @@ export class StoreModule {
         },
         { provide: ALERT_STATE_REPOSITORY, useExisting: ALERT_STORE },
         { provide: OUTBOX, useExisting: ALERT_STORE },
+        {
+          provide: STATE_INTEGRITY,
+          inject: [REDIS_CLIENT, ConfigHolder, METRICS_REGISTRY],
+          useFactory: (redis: Redis | null, config: ConfigHolder, registry: Registry) => {
+            const losses = new Counter({
+              name: 'slo_engine_state_loss_total',
+              help: 'Losses of the shared state (Redis emptied or replaced) this replica detected',
+              registers: [registry],
+            });
+            if (!redis) return new MemoryStateIntegrity();
+            const integrity = new RedisStateIntegrity(redis, config.current.server.redisPrefix);
+            const logger = new Logger('StateIntegrity');
+            integrity.onLossDetected = (loss) => {
+              losses.inc();
+              logger.error({ lostAt: new Date(loss.lostAtMs).toISOString(), reason: loss.reason }, 'shared state lost: the deploy gate denies all but rollback and security until the loss is accepted');
+            };
+            return integrity;
+          },
+        },
         { provide: SILENCE_REPOSITORY, useExisting: POLICY_STATE },
         { provide: ADMIN_AUDIT, useExisting: POLICY_STATE },
         {
@@ -148,6 +192,7 @@ export class StoreModule {
         ALERT_STATE_REPOSITORY,
         OUTBOX,
         HEARTBEAT_SLOT,
+        STATE_INTEGRITY,
         STATE_HEALTH,
       ],
     };

@@ -179,6 +179,11 @@ describe('deploy gate on Redis', () => {
     t.clock.advance(30_000);
     expect((await t.request({ method: 'POST', url: '/v1/events', token: TOKENS.ingest, body: zoneEvents(t.clock.now()) })).status).toBe(202);
     await t.evaluate();
+    // the Redis came back empty: that is a loss of the shared state (SPEC §12), so the gate denies
+    // every change but rollback and security, naming it, until an admin accepts the loss
+    const lost = await gate(t, { service: 'zone-normal', changeType: 'feature', version: 'v3' });
+    expect(lost.body).toMatchObject({ decision: 'deny', reasons: [expect.stringContaining('shared state lost')] });
+    expect((await t.request({ method: 'POST', url: '/v1/admin/state/accept-loss', token: TOKENS.admin })).status).toBe(200);
     const normal = await gate(t, { service: 'zone-normal', changeType: 'feature', version: 'v3' });
     expect(normal.body).toMatchObject({ decision: 'allow', zone: 'normal', evaluatedAt: new Date(t.clock.now()).toISOString() });
     expect((await gate(t, { service: 'zone-exhausted', changeType: 'feature' })).body).toMatchObject({ decision: 'deny', zone: 'exhausted' });

@@ -84,6 +84,7 @@ const CALLS: Record<string, () => Promise<Call[]>> = {
   'POST /v1/silences': async () => [{ method: 'POST', url: '/v1/silences', body: silenceBody() }],
   'GET /v1/silences': async () => [{ url: '/v1/silences' }],
   'DELETE /v1/silences/{id}': async () => [{ method: 'DELETE', url: `/v1/silences/${await create('/v1/silences', silenceBody())}` }],
+  'POST /v1/admin/state/accept-loss': async () => [{ method: 'POST', url: '/v1/admin/state/accept-loss' }],
   'GET /metrics': async () => [{ url: '/metrics', token: TOKENS.reader }],
   'GET /healthz': async () => [{ url: '/healthz', token: null }],
   'GET /readyz': async () => [{ url: '/readyz', token: null }],

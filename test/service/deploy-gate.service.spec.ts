@@ -1,3 +1,4 @@
+import type { StateIntegrity, StateLoss } from '../../src/common/state-integrity';
 import { Registry } from 'prom-client';
 import { ManualClock } from '../../src/common/clock';
 import { NotFoundError, StateUnavailableError } from '../../src/common/domain-error';
@@ -11,7 +12,7 @@ import { MemoryEvaluationRepository } from '../../src/store/memory/memory-evalua
 import { MemoryPolicyStateRepository } from '../../src/store/memory/memory-policy-state.repository';
 import { memoryStateHealth } from '../../src/store/memory/memory-state-health';
 import { gateConfig, GOOD_FOR_ZONE } from '../helpers/gate-config';
-import { configHolder, evaluatedRecord, HOUR, quietNestLogs, RecordingChangeEventSender, T0 } from './support';
+import { configHolder, evaluatedRecord, HOUR, MINUTE, quietNestLogs, RecordingChangeEventSender, T0 } from './support';
 
 /**
  * The deploy gate (SPEC §7) as a service: decisions from seeded evaluation records and the
@@ -41,10 +42,20 @@ describe('DeployGateService', () => {
   let gate: DeployGateService;
 
   const noFiringAlerts: FiringAlertsReader = { firingBySlo: async () => new Map() };
+  /** The shared state's loss as the store would report it (none unless a test sets one). */
+  let loss: StateLoss | null;
+  const integrity: StateIntegrity = {
+    check: async () => loss,
+    acceptLoss: async () => {
+      const accepted = loss;
+      loss = null;
+      return accepted;
+    },
+  };
 
   function gateOn(policyState: MemoryPolicyStateRepository): DeployGateService {
-    const budgets = new SloQueryService(config, clock, evaluations, memoryStateHealth, noFiringAlerts, []);
-    return new DeployGateService(config, clock, budgets, policyState, changeEvents, counters);
+    const budgets = new SloQueryService(config, clock, evaluations, memoryStateHealth, noFiringAlerts, [], integrity);
+    return new DeployGateService(config, clock, budgets, policyState, changeEvents, counters, integrity);
   }
 
   /** Every zone-* service evaluated at `atMs` into its zone; zone-unknown never evaluated. */
@@ -59,6 +70,7 @@ describe('DeployGateService', () => {
     state = new MemoryPolicyStateRepository();
     changeEvents = new RecordingChangeEventSender();
     counters = new GateDecisionCounters(new Registry());
+    loss = null;
     gate = gateOn(state);
     await seedEvaluations(T0);
   });
@@ -131,6 +143,28 @@ describe('DeployGateService', () => {
     await seedEvaluations(T0 + HOUR); // still exhausted, freshly evaluated
     expect((await decide({ service: 'zone-exhausted', changeType: 'feature' })).decision).toBe('deny');
     expect(await lastDecision()).toMatchObject({ decision: 'deny', overrideId: null });
+  });
+
+  it('denies all but rollback and security while a state loss is not accepted, whatever overrides and budgets say', async () => {
+    await state.saveOverride({ id: 'override-2', service: 'zone-normal', reason: 'r', expiresAt: iso(T0 + HOUR), approvedBy: 'a', createdBy: 'sre', createdAt: iso(T0) });
+    expect((await decide({ service: 'zone-normal', changeType: 'feature' })).decision).toBe('allow');
+
+    loss = { lostAtMs: T0 - MINUTE, reason: 'the state marker vanished' };
+    for (const changeType of ['feature', 'fix', 'db-migration', 'infra'] as const) {
+      const answer = await decide({ service: 'zone-normal', changeType, version: '9.9.9' });
+      expect([changeType, answer.decision]).toEqual([changeType, 'deny']);
+      expect(answer.reasons).toEqual([expect.stringContaining(`shared state lost at ${iso(T0 - MINUTE)} (the state marker vanished)`)]);
+    }
+    for (const changeType of ['rollback', 'security'] as const) {
+      expect((await decide({ service: 'zone-normal', changeType })).decision).toBe('allow');
+    }
+    expect(changeEvents.events).toEqual([]); // no deploy went through
+    expect((await gate.serviceBudget('zone-normal')).gate.feature).toBe('deny');
+    expect((await gate.serviceBudget('zone-normal')).slos.every((b) => b.stateLostAt === iso(T0 - MINUTE))).toBe(true);
+
+    await integrity.acceptLoss();
+    expect((await decide({ service: 'zone-normal', changeType: 'feature' })).decision).toBe('allow');
+    expect((await gate.serviceBudget('zone-normal')).slos.every((b) => b.stateLostAt === undefined)).toBe(true);
   });
 
   it('audits each decision before answering it, and answers none it cannot audit', async () => {

@@ -297,3 +297,20 @@ describe('freezeCovers / overrideActive', () => {
     expect(overrideActive({ ...OVERRIDE, service: '*' }, 'checkout', expires - 1)).toBe(false);
   });
 });
+
+describe('decideGate: a state loss not yet accepted (SPEC §7, §12)', () => {
+  const LOSS = 'shared state lost at 2025-12-21T10:00:00.000Z (the state marker vanished)';
+
+  it.each(ALL)('%s: only rollback and security pass, whatever the zones, freezes and overrides say', (changeType) => {
+    for (const over of [{}, { overrides: [OVERRIDE] }, { freezes: [FREEZE] }, { slos: [slo(AVAIL, 'exhausted')] }, { onUnknown: 'allow' as const, slos: [slo(AVAIL, 'unknown')] }]) {
+      const outcome = decideGate(gate({ ...over, changeType, stateLoss: LOSS }));
+      const exempt = changeType === 'rollback' || changeType === 'security';
+      expect(outcome.decision).toBe(exempt ? 'allow' : 'deny');
+      expect(outcome.reasons).toEqual([`${LOSS}; ${exempt ? `${changeType} changes still pass` : 'only rollback and security changes pass'}`]);
+    }
+  });
+
+  it('without a loss (null) the gate decides as before', () => {
+    expect(decideGate(gate({ stateLoss: null }))).toEqual(decideGate(gate({})));
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * SPEC §7 error-budget policy of the deploy gate: override > freeze > per-SLO matrix. Pure functions,
+ * SPEC §7 error-budget policy of the deploy gate: state loss > override > freeze > per-SLO matrix. Pure functions,
  * no framework imports; the caller reads state, filters freezes/overrides with {@link freezeCovers}
  * and {@link overrideActive}, and writes the outcome to the audit log.
  */
@@ -42,6 +42,11 @@ export interface GateInput {
   onUnknown: 'allow' | 'deny';
   /** `policy.zones`, for the wording of reasons */
   thresholds: ZoneThresholds;
+  /**
+   * A loss of the shared state not yet accepted (SPEC §12), in words: every change but rollback and
+   * security is denied, whatever the (possibly vanished) overrides, freezes and budgets say.
+   */
+  stateLoss?: string | null;
 }
 
 export interface GateSloOutcome {
@@ -91,6 +96,12 @@ export function decideGate(input: GateInput): GateOutcome {
   const warnings = slos
     .filter((s) => matrixCell(s.zone, change) === 'allow-with-warning')
     .map((s) => `${CAUTION_WARNING} (${s.slo}: ${remainingText(s.remaining)} of the error budget left)`);
+
+  if (input.stateLoss) {
+    return exempt
+      ? { decision: 'allow', zone, reasons: [`${input.stateLoss}; ${change} changes still pass`], warnings, slos }
+      : { decision: 'deny', zone, reasons: [`${input.stateLoss}; only rollback and security changes pass`], warnings: [], slos };
+  }
 
   if (input.overrides.length > 0) {
     const bypassed = [
