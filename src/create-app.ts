@@ -76,6 +76,11 @@ function installRequestPipeline(fastify: FastifyInstance, options: AppOptions, s
     done(new ServiceUnavailableException('shutting down: not taking new requests'));
   });
   fastify.addHook('onRequest', authOnRequest(options.config));
+  // a route may raise its own body limit with @RouteConfig({ bodyLimit }) (the state import: 256 MiB)
+  fastify.addHook('onRoute', (route) => {
+    const limit = (route.config as { bodyLimit?: unknown } | undefined)?.bodyLimit;
+    if (typeof limit === 'number') route.bodyLimit = limit;
+  });
 
   const { onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig;
   const parseJson = fastify.getDefaultJsonParser(onProtoPoisoning ?? 'error', onConstructorPoisoning ?? 'error');

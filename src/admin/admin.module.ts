@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AdminStateController } from './admin-state.controller';
 import { StateLossService } from './state-loss.service';
+import { StateTransferService } from './state-transfer.service';
 
-/** Operating the shared state (SPEC §5, §12): accepting a detected loss; export and import come here too. */
-@Module({ controllers: [AdminStateController], providers: [StateLossService] })
+/** Operating the shared state (SPEC §5, §12): accepting a detected loss, exporting and importing the state. */
+@Module({ controllers: [AdminStateController], providers: [StateLossService, StateTransferService] })
 export class AdminModule {}

@@ -13,6 +13,7 @@ export const ADMIN_ACTIONS = [
   'silence.create',
   'silence.delete',
   'state.accept-loss',
+  'state.import',
 ] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 

@@ -28,5 +28,5 @@ export const STATE_INTEGRITY = Symbol('STATE_INTEGRITY');
 
 /** The gate's and the budgets' words for a loss. */
 export function describeStateLoss(loss: StateLoss): string {
-  return `shared state lost at ${new Date(loss.lostAtMs).toISOString()} (${loss.reason}): freezes, overrides, silences, budgets and alert states may be missing until an admin accepts the loss (POST /v1/admin/state/accept-loss)`;
+  return `shared state lost at ${new Date(loss.lostAtMs).toISOString()} (${loss.reason}): freezes, overrides, silences, budgets and alert states may be missing until an admin accepts the loss (POST /v1/admin/state/accept-loss) or imports a state export (PUT /v1/admin/state)`;
 }

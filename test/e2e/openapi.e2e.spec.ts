@@ -31,7 +31,7 @@ interface OpenApiDocument {
 
 /** A request; `token: null` sends none (default: the admin token, which has every scope). */
 interface Call {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   token?: string | null;
   body?: unknown;
@@ -85,13 +85,15 @@ const CALLS: Record<string, () => Promise<Call[]>> = {
   'GET /v1/silences': async () => [{ url: '/v1/silences' }],
   'DELETE /v1/silences/{id}': async () => [{ method: 'DELETE', url: `/v1/silences/${await create('/v1/silences', silenceBody())}` }],
   'POST /v1/admin/state/accept-loss': async () => [{ method: 'POST', url: '/v1/admin/state/accept-loss' }],
+  'GET /v1/admin/state': async () => [{ url: '/v1/admin/state' }],
+  'PUT /v1/admin/state': async () => [{ method: 'PUT', url: '/v1/admin/state', body: (await send({ url: '/v1/admin/state' })).body }],
   'GET /metrics': async () => [{ url: '/metrics', token: TOKENS.reader }],
   'GET /healthz': async () => [{ url: '/healthz', token: null }],
   'GET /readyz': async () => [{ url: '/readyz', token: null }],
 };
 
 /** Top-level lists that may be empty in a good answer (every other list must have data behind it). */
-const MAY_BE_EMPTY = new Set(['warnings']);
+const MAY_BE_EMPTY = new Set(['warnings', 'incidents', 'corrections']); // the state export reserves those two (SPEC §13)
 
 /** `#/components/schemas/X` → the document's components, added to ajv under DOC_ID. */
 function resolvedAgainstDocument(schema: unknown): unknown {

@@ -16,7 +16,7 @@ export interface TestApp {
   /** runs one evaluation cycle at the clock's time */
   evaluate(): Promise<void>;
   request(options: {
-    method?: 'GET' | 'POST' | 'DELETE';
+    method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
     url: string;
     token?: string;
     body?: unknown;
