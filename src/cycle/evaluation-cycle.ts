@@ -61,6 +61,12 @@ export class EvaluationCycle {
    * nothing else changes it.
    */
   stallMinimumMs = MIN_STALL_DEADLINE_MS;
+  /**
+   * The latest instant a cycle of this process ran at. A clock stepped back (SPEC §12, up to 5
+   * minutes) does not make a cycle evaluate the past again: windows ending minutes ago would see
+   * the traffic from before an onset, resolve a firing page and trigger it again a cycle later.
+   */
+  private latestCycleAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly config: ConfigHolder,
@@ -79,11 +85,14 @@ export class EvaluationCycle {
   }
 
   /** Runs a cycle at `nowMs` (default: the clock); a cycle already running is not doubled. */
-  async runCycle(nowMs: number = this.clock.now()): Promise<CycleSummary> {
+  async runCycle(requestedMs: number = this.clock.now()): Promise<CycleSummary> {
     if (this.running) {
       const summary = await this.running;
       return { ...summary, skipped: 'already-running' };
     }
+    // never before a cycle already run: a clock stepped back evaluates at the latest instant seen
+    const nowMs = Math.max(requestedMs, this.latestCycleAtMs);
+    this.latestCycleAtMs = nowMs;
     // Settles by the stall deadline at the latest: a stalled cycle never holds the next one.
     const run = this.cycle(nowMs);
     this.running = run;

@@ -19,6 +19,10 @@ export interface TestRedis {
   kill(): Promise<void>;
   /** stops the server if running and starts a fresh (empty: no persistence) one on the same port */
   restart(): Promise<void>;
+  /** SIGSTOP to the server this handle started (a paused Redis: connections stay open, nothing answers) */
+  pause(): void;
+  /** SIGCONT to the server this handle started */
+  resume(): void;
 }
 
 const REDIS_BIN = process.env.REDIS_SERVER_BIN ?? 'redis-server';
@@ -96,6 +100,17 @@ async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<v
   clearTimeout(timer);
 }
 
+/** Sends `signal` to our own child only, and only while it runs (never a pid that may have been reused). */
+function signalRunning(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.exitCode !== null || child.signalCode !== null) throw new Error(`redis-server is not running; cannot send ${signal}`);
+  if (!child.kill(signal)) throw new Error(`could not send ${signal} to redis-server`);
+}
+
+/** SIGCONT if running: a paused server would only see a SIGTERM once continued. */
+function wake(child: ChildProcess): void {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGCONT');
+}
+
 async function launch(dir: string, port?: number): Promise<{ child: ChildProcess; port: number }> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 10; attempt++) {
@@ -123,6 +138,7 @@ export async function startRedis(): Promise<TestRedis> {
     url: `redis://127.0.0.1:${port}`,
     port,
     stop: async () => {
+      wake(child);
       await terminate(child, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
@@ -130,9 +146,12 @@ export async function startRedis(): Promise<TestRedis> {
       await terminate(child, 'SIGKILL');
     },
     restart: async () => {
+      wake(child);
       await terminate(child, 'SIGTERM');
       ({ child } = await launch(dir, port));
     },
+    pause: () => signalRunning(child, 'SIGSTOP'),
+    resume: () => signalRunning(child, 'SIGCONT'),
   };
   return handle;
 }
@@ -148,6 +167,10 @@ export interface SuiteRedis {
   kill(): Promise<void>;
   /** a fresh, empty server on the same port */
   restart(): Promise<void>;
+  /** SIGSTOP to this suite's server (a paused Redis); always `resume()` it, also on failure */
+  pause(): void;
+  /** SIGCONT to this suite's server */
+  resume(): void;
 }
 
 type SuiteHook = (fn: () => Promise<void>) => void;
@@ -190,5 +213,7 @@ export function useTestRedis(): SuiteRedis {
     },
     kill: () => running().kill(),
     restart: () => running().restart(),
+    pause: () => running().pause(),
+    resume: () => running().resume(),
   };
 }

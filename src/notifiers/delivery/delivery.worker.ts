@@ -133,7 +133,8 @@ export class DeliveryWorker implements DeliveryTrigger, OnApplicationShutdown {
       case 'delivered':
         await this.outbox.complete(claim, nowMs);
         this.counters.increment(delivery.receiver, 'delivered');
-        this.logger.log({ notification: fields, delayMs: nowMs - delivery.createdAtMs }, 'notification delivered');
+        // never negative: a clock stepped back (SPEC §12) can send a notification queued behind a lane head before its recorded time
+        this.logger.log({ notification: fields, delayMs: Math.max(0, nowMs - delivery.createdAtMs) }, 'notification delivered');
         return 'delivered';
       case 'failed':
         await this.outbox.complete(claim, nowMs);
