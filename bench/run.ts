@@ -72,12 +72,19 @@ const prometheus: Group = (figures, details) => {
   details.prometheus = result;
 };
 
-const GROUPS: Record<string, Group> = { cycle, ingest, gate, prometheus, detection };
+const history: Group = (figures, details) => {
+  log('bench: GET /v1/slos/{id}/history, 2,000 points of a 30d SLO, 50 requests…');
+  const result = scenario('scenario-history.js');
+  figures.push(atMost('GET /v1/slos/{id}/history, 2,000 points of a 30d SLO, median', result.medianMs, 'ms', 50));
+  details.history = result;
+};
+
+const GROUPS: Record<string, Group> = { cycle, ingest, gate, prometheus, detection, history };
 
 function main(): void {
   const option = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
   const jsonFile = option('--json');
-  // `--only cycle|ingest|gate|prometheus|detection` runs one group; by default all of them.
+  // `--only cycle|ingest|gate|prometheus|detection|history` runs one group; by default all of them.
   const only = option('--only');
   const figures: Figure[] = [];
   const details: Record<string, unknown> = {};
