@@ -1,15 +1,12 @@
-import { createServer, Server } from 'node:http';
 import type Redis from 'ioredis';
-import { EvaluationCycle, type CycleSummary } from '../../src/cycle/evaluation-cycle';
-import { DeliveryWorker } from '../../src/notifiers/delivery/delivery.worker';
-import { HeartbeatService } from '../../src/notifiers/delivery/heartbeat.service';
+import type { CycleSummary } from '../../src/cycle/evaluation-cycle';
 import { ALERT_STATE_REPOSITORY, type AlertStateRepository } from '../../src/alerting/ports/alert-state.repository';
 import { StateUnavailableError } from '../../src/common/domain-error';
-import { freePort } from '../helpers/free-port';
-import { alertingConfig, pdEvents, pushTraffic } from '../helpers/alerting';
-import { startPagerDutyReceiver, startSlackReceiver, LoopbackReceiver } from '../helpers/receivers';
+import { pdEvents } from '../helpers/alerting';
+import type { LoopbackReceiver } from '../helpers/receivers';
 import { useTestRedis } from '../helpers/redis-server';
-import { startTestApp, TestApp } from '../helpers/test-app';
+import type { TestApp } from '../helpers/test-app';
+import { useHeartbeatRig } from '../helpers/heartbeat-rig';
 
 /**
  * SPEC §6 and §12: the heartbeat (dead man's switch) is never sent after a cycle whose alerting
@@ -20,65 +17,22 @@ import { startTestApp, TestApp } from '../helpers/test-app';
  */
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
 const T0 = Date.parse('2026-11-21T10:00:00.000Z');
 const PAGE = 'slo-engine/search-fast/page';
 
 const redis = useTestRedis();
+const rig = useHeartbeatRig(redis, { name: 'heartbeat' });
+const cycleAt = rig.cycleAt;
 let pd: LoopbackReceiver;
 let slack: LoopbackReceiver;
 let t: TestApp;
 let client: Redis;
 let prefix: string;
-let server: Server;
 let pings: number[];
-let pushedUntil: number;
 
-beforeEach(async () => {
-  prefix = `heartbeat-${process.pid}-${Date.now()}:`;
-  client = redis.client();
-  pd = await startPagerDutyReceiver();
-  slack = await startSlackReceiver();
-  pings = [];
-  const port = await freePort();
-  server = createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/ping/abc') pings.push(t.clock.now());
-    res.end('OK');
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const yaml = alertingConfig({
-    pdUrl: pd.url,
-    slackUrl: slack.url,
-    heartbeat: `heartbeat: { url: "http://127.0.0.1:${port}/ping/abc", interval: 10s }`,
-    server: `  redisUrl: ${redis.url}\n  redisPrefix: "${prefix}"\n`,
-  });
-  t = await startTestApp(yaml, { nowMs: T0 });
-  t.app.get(DeliveryWorker).random = () => 1;
-  await pushTraffic(t, { slo: 'search-fast', fromMs: T0 - HOUR, toMs: T0, stepMs: SECOND, good: 10, total: 10 });
-  pushedUntil = T0;
+beforeEach(() => {
+  ({ t, pd, slack, client, prefix, pings } = rig.current());
 });
-
-afterEach(async () => {
-  await t?.close();
-  await pd?.close();
-  await slack?.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  expect(pd.problems).toEqual([]);
-  expect(slack.problems).toEqual([]);
-});
-
-async function cycleAt(at: number, good: number): Promise<CycleSummary> {
-  t.clock.set(at);
-  if (at > pushedUntil) await pushTraffic(t, { slo: 'search-fast', fromMs: pushedUntil, toMs: at, stepMs: SECOND, good, total: 10 });
-  pushedUntil = Math.max(pushedUntil, at);
-  // The heartbeat slot is a Redis key expiring in Redis time, which the manual clock does not move:
-  // freed here as the interval's real time would.
-  await client.del(`${prefix}heartbeat:slot`);
-  const summary = await t.app.get(EvaluationCycle).runCycle(at);
-  await t.app.get(DeliveryWorker).drain();
-  await t.app.get(HeartbeatService).idle();
-  return summary;
-}
 
 it('pings every interval while alerting runs (the baseline)', async () => {
   for (let at = T0; at <= T0 + 30 * SECOND; at += 10 * SECOND) await cycleAt(at, 10);
