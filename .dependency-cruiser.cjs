@@ -47,14 +47,15 @@ module.exports = {
       comment: 'Domain folders hold plain functions: they import only other domain code, pure kernel helpers, config types and the message contract.',
       severity: 'error',
       from: { path: DOMAIN },
-      to: { pathNot: [DOMAIN, PURE_KERNEL, MESSAGE_CONTRACT] },
+      to: { pathNot: [DOMAIN, PURE_KERNEL, MESSAGE_CONTRACT, '^node_modules/luxon/'] },
     },
     {
       name: 'domain-imports-no-package',
-      comment: 'Domain code imports no framework, Redis or HTTP client, and no Node.js module.',
+      comment:
+        'Domain code imports no framework, Redis or HTTP client, and no Node.js module. One exception: Luxon, a pure date library (no I/O), so that calendar periods use the IANA time-zone rules instead of hand-written offsets (SPEC §4).',
       severity: 'error',
       from: { path: DOMAIN },
-      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'core'] },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'core'], pathNot: '^node_modules/luxon/' },
     },
     {
       name: 'only-the-app-wires-the-store',

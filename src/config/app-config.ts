@@ -24,14 +24,28 @@ export type SliConfig =
       totalQuery: string;
     };
 
+export const CALENDAR_UNITS = ['week', 'month', 'quarter'] as const;
+export type CalendarUnit = (typeof CALENDAR_UNITS)[number];
+
+/** A calendar window (SPEC §4): the budget runs from the current period's start in `timeZone`. */
+export interface CalendarWindow {
+  unit: CalendarUnit;
+  /** IANA time zone name, e.g. `Europe/Paris`; `UTC` by default */
+  timeZone: string;
+}
+
 export interface SloConfig {
   id: string;
   service: string;
   team?: string;
   description?: string;
   objective: number; // percent, 0 < objective < 100
-  window: string; // as written, default "30d"
+  /** a rolling window as written (default "30d"), or a calendar window's unit (`month`) */
+  window: string;
+  /** the rolling window's length; for a calendar window, its longest period (retention, sizing) */
   windowMs: number;
+  /** set for a calendar window (`window: {calendar, timeZone}`) */
+  calendar?: CalendarWindow;
   sli: SliConfig;
   runbook?: string;
   labels: Record<string, string>;
@@ -44,6 +58,23 @@ export interface SloConfig {
   };
   /** file the SLO was defined in (for messages) */
   file: string;
+}
+
+/** A correction as parsed (SPEC §4): `[start, start + duration)`, repeated daily or weekly from start. */
+export interface CorrectionSpec {
+  /** exactly one of slo / service (`"*"`: every service) */
+  slo?: string;
+  service?: string;
+  startMs: number;
+  durationMs: number;
+  repeat: 'daily' | 'weekly' | null;
+  reason: string;
+}
+
+/** A correction of the config file: listed with `source: config`, never deleted through the API. */
+export interface ConfiguredCorrection extends CorrectionSpec {
+  /** stable across replicas and restarts: derived from the correction's fields */
+  id: string;
 }
 
 export type NotifierConfig =
@@ -104,6 +135,8 @@ export interface AppConfig {
   };
   notifiers: Record<string, NotifierConfig>;
   routes: RouteConfig[];
+  /** the config's `corrections:` (those created through the API live in the policy state) */
+  corrections: ConfiguredCorrection[];
   heartbeat?: { url: string; interval: string; intervalMs: number };
   policy: {
     zones: { caution: number; freeze: number };

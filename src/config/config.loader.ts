@@ -7,7 +7,15 @@ import { configErrorMap, formatPath, joinPath, scrub, zodProblems } from './conf
 import { SECTION_SCHEMAS, SloSchema } from './config.schema';
 import { type Fragment, mergeFragments } from './config.merge';
 import { type PathSegment, substituteTree } from './env-substitution';
-import { convertOpenSloDocuments, isOpenSloDocument, type OpenSloDocument } from './openslo';
+import {
+  applyPrometheusSource,
+  collectOpenSlo,
+  convertOpenSloDocuments,
+  relocateProblem,
+  scrubExplanations,
+  type OpenSloDocument,
+  type OpenSloExplanation,
+} from './openslo';
 
 /** The bundled example config, from `src/config/` (ts-jest) as from `dist/config/` (build). */
 export const BUNDLED_CONFIG_PATH = path.resolve(__dirname, '..', '..', 'config', 'example.yaml');
@@ -29,6 +37,11 @@ const SECRET_KEYS = new Set(['routingKey', 'webhookUrl', 'token', 'password', 's
  * Messages and warnings never contain secret values.
  */
 export function loadConfig(options: LoadConfigOptions): AppConfig {
+  return loadConfigWithExplanations(options).config;
+}
+
+/** {@link loadConfig}, with what each OpenSLO SLO became (`slo-engine validate --explain`). */
+export function loadConfigWithExplanations(options: LoadConfigOptions): { config: AppConfig; explanations: OpenSloExplanation[] } {
   const target = options.path ?? BUNDLED_CONFIG_PATH;
   const problems: ConfigProblem[] = [];
   const secrets = new Set<string>();
@@ -46,19 +59,20 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     const fragment = emptyFragment(slo.file, slo.path);
     const parsed = SloSchema.safeParse(slo.value, { errorMap: configErrorMap });
     if (parsed.success) fragment.slos.push({ path: [], value: parsed.data });
-    else problems.push(...zodProblems(parsed.error, slo.file, []).map((p) => ({ ...p, path: joinPath(slo.path, p.path) })));
+    else problems.push(...zodProblems(parsed.error, slo.file, []).map((p) => relocateProblem({ ...p, path: joinPath(slo.path, p.path) }, converted.slos)));
     fragments.push(fragment);
   }
+  const sourceWarnings = applyPrometheusSource(fragments, converted.prometheusSource, emptyFragment);
 
   const { config, problems: mergeProblems } = mergeFragments(fragments, options.env, files);
-  problems.push(...mergeProblems);
+  problems.push(...mergeProblems.map((p) => relocateProblem(p, converted.slos)));
 
   const secretList = [...secrets].sort((a, b) => b.length - a.length);
   if (problems.length > 0) {
     throw new ConfigError(problems.map((p) => ({ ...p, message: scrub(p.message, secretList) })));
   }
-  config.warnings = config.warnings.map((w) => scrub(w, secretList));
-  return config;
+  config.warnings = [...config.warnings, ...converted.warnings, ...sourceWarnings].map((w) => scrub(w, secretList));
+  return { config, explanations: scrubExplanations(converted.explanations, (text) => scrub(text, secretList)) };
 }
 
 /** A file as is; a directory: its `*.yaml` / `*.yml` files (not hidden ones), sorted by name, non-recursive. */
@@ -141,8 +155,11 @@ function readDocument(file: string, base: string, raw: unknown, env: Record<stri
   };
 
   const doc = sub.value;
-  if (isOpenSloDocument(doc)) {
-    out.openSlo.push({ file, path: base, value: doc });
+  const openSlo = collectOpenSlo(file, base, doc, envPaths); // one OpenSLO document, or a YAML list of them
+  if (openSlo) {
+    out.openSlo.push(...openSlo.documents);
+    out.problems.push(...openSlo.problems);
+    for (const secret of openSlo.secrets) out.secrets.add(secret);
     return;
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
@@ -154,7 +171,7 @@ function readDocument(file: string, base: string, raw: unknown, env: Record<stri
   for (const [key, written] of Object.entries(record)) {
     fragment.present.add(key);
     // a section left empty (`server:` with every line commented out) counts as an empty one
-    const value = written ?? (key === 'slos' || key === 'routes' ? [] : {});
+    const value = written ?? (key === 'slos' || key === 'routes' || key === 'corrections' ? [] : {});
     if (!TOP_LEVEL_KEYS.includes(key)) {
       report([{ file, path: formatPath([key]), message: `unknown key (sections: ${TOP_LEVEL_KEYS.join(', ')})` }]);
       continue;
@@ -166,7 +183,7 @@ function readDocument(file: string, base: string, raw: unknown, env: Record<stri
       return undefined;
     };
     const isMap = value !== null && typeof value === 'object' && !Array.isArray(value);
-    if (key === 'slos' || key === 'routes') {
+    if (key === 'slos' || key === 'routes' || key === 'corrections') {
       if (!Array.isArray(value)) {
         report([{ file, path: key, message: `must be a list, not ${describeType(value)}` }]);
         continue;
@@ -175,6 +192,9 @@ function readDocument(file: string, base: string, raw: unknown, env: Record<stri
         if (key === 'slos') {
           const slo = parse(SloSchema, item, [key, i]);
           if (slo) fragment.slos.push({ path: ['slos', i], value: slo });
+        } else if (key === 'corrections') {
+          const correction = parse(SECTION_SCHEMAS.corrections.element, item, [key, i]);
+          if (correction) fragment.corrections.push({ index: i, value: correction });
         } else {
           const route = parse(SECTION_SCHEMAS.routes.element, item, [key, i]);
           if (route) fragment.routes.push({ index: i, value: route });
@@ -205,7 +225,7 @@ function readDocument(file: string, base: string, raw: unknown, env: Record<stri
 }
 
 function emptyFragment(file: string, base: string): Fragment {
-  return { file, base, present: new Set(), slos: [], notifierNames: [], notifiers: {}, routes: [], defaultedTokens: [] };
+  return { file, base, present: new Set(), slos: [], notifierNames: [], notifiers: {}, routes: [], corrections: [], defaultedTokens: [] };
 }
 
 /** String values under secret keys (a `headers` mapping: all its values). */

@@ -1,8 +1,10 @@
-import type { AlertRule, AppConfig, ConfigProblem, NotifierConfig, RouteConfig, SloConfig } from './app-config';
+import { createHash } from 'node:crypto';
+import type { AlertRule, AppConfig, CalendarUnit, ConfigProblem, ConfiguredCorrection, NotifierConfig, RouteConfig, SloConfig } from './app-config';
 import { formatPath, joinPath } from './config.problems';
 import { AuthSchema, PolicySchema } from './config.schema';
 import type {
   AuthInput,
+  CorrectionSpecInput,
   HeartbeatInput,
   NotifierInput,
   PolicyInput,
@@ -36,6 +38,8 @@ export interface Fragment {
   notifiers: Record<string, NotifierInput>;
   /** valid routes with their index in the document's `routes` list */
   routes: Array<{ index: number; value: RouteInput }>;
+  /** valid corrections with their index in the document's `corrections` list */
+  corrections: Array<{ index: number; value: CorrectionSpecInput }>;
   sources?: SourcesInput;
   policy?: PolicyInput;
   auth?: AuthInput;
@@ -137,25 +141,31 @@ export function mergeFragments(
           }
         }
       }
-      const windowMs = durationMs(slo.window);
+      const calendar = typeof slo.window === 'string' ? undefined : { unit: slo.window.calendar, timeZone: slo.window.timeZone };
+      const windowLabel = typeof slo.window === 'string' ? slo.window : slo.window.calendar;
+      // a calendar SLO keeps two of its longest periods; its rules are bounded by its shortest period
+      const windowMs = calendar ? LONGEST_PERIOD_MS[calendar.unit] : durationMs(slo.window as string);
+      const ruleBoundMs = calendar ? SHORTEST_PERIOD_MS[calendar.unit] : windowMs;
       let rules: AlertRule[];
       let defaultRules: boolean;
       if (slo.alerting.rules !== undefined) {
         defaultRules = false;
         rules = slo.alerting.rules.map((rule, j) => {
           const longMs = durationMs(rule.long);
-          if (longMs > windowMs) {
-            problem(fragment, [...sloPath, 'alerting', 'rules', j, 'long'], `the ${rule.long} long window is longer than the ${slo.window} SLO window`);
+          if (longMs > ruleBoundMs) {
+            const bound = calendar ? `shortest ${calendar.unit} (${formatDuration(ruleBoundMs)})` : `${windowLabel} SLO window`;
+            problem(fragment, [...sloPath, 'alerting', 'rules', j, 'long'], `the ${rule.long} long window is longer than the ${bound}`);
           }
           return { ...rule, longMs, shortMs: durationMs(rule.short) };
         });
       } else {
         defaultRules = true;
-        const selection = defaultRulesFor(windowMs);
+        // SPEC §4: on a calendar window the default rules apply as for a 30d window
+        const selection = defaultRulesFor(calendar ? durationMs('30d') : windowMs);
         rules = selection.rules;
         for (const rule of selection.omitted) {
           warnings.push(
-            `${label}: default rule ${rule.severity} ${rule.burnRate}x ${rule.long}/${rule.short} left out: its long window exceeds the ${slo.window} SLO window`,
+            `${label}: default rule ${rule.severity} ${rule.burnRate}x ${rule.long}/${rule.short} left out: its long window exceeds the ${windowLabel} SLO window`,
           );
         }
       }
@@ -175,25 +185,28 @@ export function mergeFragments(
         }
       }
       if (windowMs < server.evaluationIntervalMs) {
-        warnings.push(`${label}: its ${slo.window} window is shorter than the ${server.evaluationInterval} evaluation interval`);
+        warnings.push(`${label}: its ${windowLabel} window is shorter than the ${server.evaluationInterval} evaluation interval`);
       }
       const out: SloConfig = {
         id: slo.id,
         service: slo.service,
         objective: slo.objective,
-        window: slo.window,
+        window: windowLabel,
         windowMs,
         sli: slo.sli,
         labels: slo.labels,
         alerting: { minEvents: slo.alerting.minEvents, rules, defaultRules },
         file: fragment.file,
       };
+      if (calendar) out.calendar = calendar;
       if (slo.team !== undefined) out.team = slo.team;
       if (slo.description !== undefined) out.description = slo.description;
       if (slo.runbook !== undefined) out.runbook = slo.runbook;
       slos.push(out);
     }
   }
+
+  const corrections = mergeCorrections(fragments, slos, problem);
 
   const sources = single('sources');
   const policy = single('policy');
@@ -216,6 +229,7 @@ export function mergeFragments(
     sources: {},
     notifiers,
     routes,
+    corrections,
     policy: policy ?? PolicySchema.parse({}),
     auth: { publicRead: auth.publicRead, tokens: auth.tokens },
     server,
@@ -238,6 +252,38 @@ export function mergeFragments(
   }
   if (heartbeat) config.heartbeat = { ...heartbeat, intervalMs: durationMs(heartbeat.interval) };
   return { config, problems };
+}
+
+const DAY_MS = 86_400_000;
+/** Longest period of each calendar unit (daylight-saving days included): the nominal `windowMs`. */
+export const LONGEST_PERIOD_MS: Record<CalendarUnit, number> = { week: 7 * DAY_MS + 3_600_000, month: 31 * DAY_MS + 3_600_000, quarter: 92 * DAY_MS + 3_600_000 };
+/** Shortest period: a rule's long window may not exceed it. */
+const SHORTEST_PERIOD_MS: Record<CalendarUnit, number> = { week: 7 * DAY_MS - 3_600_000, month: 28 * DAY_MS - 3_600_000, quarter: 90 * DAY_MS - 3_600_000 };
+
+/** The config's corrections: each names an SLO or service that exists; ids derived from the fields. */
+function mergeCorrections(
+  fragments: Fragment[],
+  slos: SloConfig[],
+  problem: (fragment: Fragment, segments: PathSegment[], message: string) => void,
+): ConfiguredCorrection[] {
+  const sloIds = new Set(slos.map((slo) => slo.id));
+  const services = new Set(slos.map((slo) => slo.service));
+  const byId = new Map<string, ConfiguredCorrection>();
+  for (const fragment of fragments) {
+    for (const { index, value } of fragment.corrections) {
+      if (value.slo !== undefined && !sloIds.has(value.slo)) {
+        problem(fragment, ['corrections', index, 'slo'], `SLO "${value.slo}" is not defined`);
+        continue;
+      }
+      if (value.service !== undefined && value.service !== '*' && !services.has(value.service)) {
+        problem(fragment, ['corrections', index, 'service'], `no SLO has the service "${value.service}"`);
+        continue;
+      }
+      const id = `config-${createHash('sha256').update(JSON.stringify([value.slo ?? null, value.service ?? null, value.startMs, value.durationMs, value.repeat, value.reason])).digest('hex').slice(0, 16)}`;
+      byId.set(id, { id, ...value });
+    }
+  }
+  return [...byId.values()];
 }
 
 const round = (n: number): string => String(Math.round(n * 100) / 100);

@@ -114,13 +114,14 @@ describe('config problems name the file, the path and what is wrong', () => {
     ]);
   });
 
-  it('an OpenSLO document', () => {
+  it('an OpenSLO document: the fields it lacks, named in its document', () => {
     const file = fixture('openslo.yaml');
     expect(problemsOf({ path: file, env: {} })).toEqual([
-      { file, path: 'documents[1]', message: expect.stringContaining('OpenSLO documents are not supported yet') },
+      { file, path: 'documents[1].spec.indicator', message: expect.stringContaining('is required') },
+      { file, path: 'documents[1].spec.objectives', message: expect.stringContaining('is required') },
     ]);
-    const single = tempFile('apiVersion: openslo/v1\nkind: Service\nmetadata: { name: checkout }\n');
-    expect(problemsOf({ path: single, env: {} })[0]).toMatchObject({ path: '', message: expect.stringContaining('not supported yet') });
+    const other = tempFile('apiVersion: openslo/v1alpha\nkind: Service\nmetadata: { name: checkout }\n');
+    expect(problemsOf({ path: other, env: {} })[0]).toMatchObject({ path: 'apiVersion', message: expect.stringContaining('not supported') });
   });
 
   it('a YAML syntax error, with its line and column', () => {

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { parseDuration } from '../common/duration';
 import { boundedDurationSchema, configDurationSchema } from '../common/duration.schema';
 import { EVALUATION_INTERVAL_LIMITS, PROMETHEUS_TIMEOUT_LIMITS } from '../common/duration-limits';
+import { IANAZone } from 'luxon';
+import { CALENDAR_UNITS } from './app-config';
+import { CorrectionInputSchema } from './corrections.schema';
 
 
 /**
@@ -102,6 +105,26 @@ export const AlertingSchema = z
   })
   .strict();
 
+/** `window: {calendar: month, timeZone: Europe/Paris}` (SPEC §4): the budget runs from the current period's start. */
+export const CalendarWindowSchema = z
+  .object({
+    calendar: z.enum(CALENDAR_UNITS, { errorMap: () => ({ message: 'must be week, month or quarter' }) }).describe('week (from Monday), month or quarter'),
+    timeZone: z
+      .string()
+      .default('UTC')
+      .refine((zone) => IANAZone.isValidZone(zone), { message: 'must be an IANA time zone such as UTC or Europe/Paris' })
+      .describe('IANA time zone of the period boundaries, default UTC'),
+  })
+  .strict()
+  .describe('calendar window');
+
+export const SloWindowSchema = z
+  .union([configDurationSchema, CalendarWindowSchema], {
+    errorMap: (issue, ctx) =>
+      issue.code === 'invalid_union' ? { message: 'must be a duration (30d) or a calendar window ({calendar: month, timeZone: UTC})' } : { message: ctx.defaultError },
+  })
+  .default('30d');
+
 export const SloSchema = z
   .object({
     id: z
@@ -115,7 +138,7 @@ export const SloSchema = z
     objective: num(
       z.number().gt(0, 'must be greater than 0 (percent)').lt(100, 'must be less than 100 (percent)'),
     ).describe('percent, 0 < objective < 100'),
-    window: configDurationSchema.default('30d').describe('rolling window'),
+    window: SloWindowSchema.describe('rolling window (duration, default 30d) or calendar window'),
     sli: SliSchema,
     runbook: httpUrlSchema.optional().describe('put in notifications'),
     labels: z
@@ -186,6 +209,8 @@ export const RouteSchema = z
   .strict();
 
 export const RoutesSchema = z.array(RouteSchema);
+
+export const CorrectionsSchema = z.array(CorrectionInputSchema);
 
 export const HeartbeatSchema = z
   .object({
@@ -300,6 +325,7 @@ export const SECTION_SCHEMAS = {
   sources: SourcesSchema,
   notifiers: NotifiersSchema,
   routes: RoutesSchema,
+  corrections: CorrectionsSchema,
   heartbeat: HeartbeatSchema,
   policy: PolicySchema,
   auth: AuthSchema,
@@ -317,6 +343,7 @@ export type AlertRuleInput = z.infer<typeof AlertRuleSchema>;
 export type SourcesInput = z.infer<typeof SourcesSchema>;
 export type NotifierInput = z.infer<typeof NotifierSchema>;
 export type RouteInput = z.infer<typeof RouteSchema>;
+export type CorrectionSpecInput = z.output<typeof CorrectionInputSchema>;
 export type HeartbeatInput = z.infer<typeof HeartbeatSchema>;
 export type PolicyInput = z.infer<typeof PolicySchema>;
 export type AuthInput = z.infer<typeof AuthSchema>;
