@@ -2,6 +2,7 @@ import type { AppConfig, SloConfig } from '../config/app-config';
 import { sloZone, Zone } from './domain/zones';
 import type { SloEvaluationRecord } from './ports/evaluation.repository';
 import { windowsInUse } from './domain/rule-evaluation';
+import { periodAt } from './domain/calendar';
 import type { BudgetAlert } from './ports/firing-alerts';
 
 /** The budget object of SPEC §5, field for field. */
@@ -11,6 +12,8 @@ export interface BudgetObject {
   team: string | null;
   objective: number;
   window: string;
+  /** calendar windows only: the current period */
+  period?: { start: string; end: string };
   zone: Zone;
   evaluatedAt: string | null;
   sli: number | null;
@@ -23,6 +26,12 @@ export interface BudgetObject {
   stateLostAt?: string;
 }
 
+
+/** The period the numbers were counted in; the current one when there are none yet. */
+function periodView(slo: SloConfig, counted: { startMs: number; endMs: number } | undefined, nowMs: number): { start: string; end: string } {
+  const period = counted ?? periodAt(slo.calendar!, nowMs);
+  return { start: new Date(period.startMs).toISOString(), end: new Date(period.endMs).toISOString() };
+}
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -56,6 +65,7 @@ export function sloStanding(slo: SloConfig, record: SloEvaluationRecord | null, 
     nowMs,
     evaluationIntervalMs: config.server.evaluationIntervalMs,
     noData: numbers?.noData ?? false,
+    warmingUp: numbers?.warmingUp ?? false,
     onNoData: config.policy.onNoData,
     thresholds: config.policy.zones,
   });
@@ -81,6 +91,7 @@ export function toBudgetObject(
     team: slo.team ?? null,
     objective: slo.objective,
     window: slo.window,
+    ...(slo.calendar ? { period: periodView(slo, numbers?.period, nowMs) } : {}),
     zone,
     evaluatedAt: iso(evaluatedAtMs),
     sli: numbers?.sli ?? null,

@@ -3,7 +3,12 @@ import type { SloConfig } from '../config/app-config';
 import { ConfigHolder } from '../config/config-holder';
 import { EVALUATION_REPOSITORY, EvaluationRepository, SloEvaluationRecord } from './ports/evaluation.repository';
 import { CountsRequest, CountsResult, METRICS_SOURCES, MetricsSource } from './ports/metrics-source';
-import { evaluateSlo, sloWindows, SloWindows } from './slo-evaluator';
+import { CORRECTIONS, CorrectionsReader } from './ports/corrections';
+import { correctionsBySlo, type Correction } from './domain/corrections';
+
+const NO_CORRECTIONS: readonly Correction[] = [];
+import type { CountPlan } from './domain/count-plan';
+import { countPlanOf, evaluateSlo, sloWindows, SloWindows } from './slo-evaluator';
 
 /** What the steps after evaluation (alerting, heartbeat) get: the SLOs and their fresh records. */
 export interface EvaluatedCycle {
@@ -28,6 +33,7 @@ export class EvaluationService {
     private readonly config: ConfigHolder,
     @Inject(EVALUATION_REPOSITORY) private readonly evaluations: EvaluationRepository,
     @Inject(METRICS_SOURCES) sources: readonly MetricsSource[],
+    @Inject(CORRECTIONS) private readonly corrections: CorrectionsReader,
   ) {
     this.sources = new Map(sources.map((source) => [source.kind, source]));
   }
@@ -38,8 +44,22 @@ export class EvaluationService {
    */
   async evaluate(nowMs: number, deadline: AbortSignal): Promise<EvaluatedCycle> {
     const slos = this.config.current.slos;
-    const [previous, counts] = await Promise.all([this.evaluations.getMany(slos.map((slo) => slo.id)), this.countsOf(slos, nowMs, deadline)]);
-    const records = slos.map((slo, i) => this.evaluateOne(slo, previous[i], nowMs, counts.get(slo.id)));
+    const covering = correctionsBySlo(await this.corrections.all(), slos);
+    // SLOs with the same windows, calendar and corrections count the same ranges: one plan for them
+    const shared = new Map<string, CountPlan>();
+    const plans = new Map<string, CountPlan>();
+    for (const slo of slos) {
+      const corrections = covering.get(slo.id) ?? NO_CORRECTIONS;
+      const key = `${this.windowsOf(slo).key}|${corrections.map((c) => c.id).join(',')}`;
+      let plan = shared.get(key);
+      if (!plan) {
+        plan = this.planOf(slo, corrections, nowMs);
+        shared.set(key, plan);
+      }
+      plans.set(slo.id, plan);
+    }
+    const [previous, counts] = await Promise.all([this.evaluations.getMany(slos.map((slo) => slo.id)), this.countsOf(slos, plans, nowMs, deadline)]);
+    const records = slos.map((slo, i) => this.evaluateOne(slo, previous[i], nowMs, plans.get(slo.id)!, counts.get(slo.id)));
     // A cycle abandoned as stalled (SPEC §12) saves nothing: a newer cycle's records may be there already.
     if (deadline.aborted) throw new Error('cycle abandoned at its deadline: its records were not saved');
     await this.evaluations.saveAll(records);
@@ -49,6 +69,16 @@ export class EvaluationService {
   /** The metrics source of an SLO's `sli.source`, if any (the read side's history uses it too). */
   sourceOf(slo: SloConfig): MetricsSource | undefined {
     return this.sources.get(slo.sli.source);
+  }
+
+  /** What the SLO's evaluation at `nowMs` counts: its windows, calendar period and corrected parts. */
+  planOf(slo: SloConfig, corrections: readonly Correction[], nowMs: number): CountPlan {
+    return countPlanOf(slo, this.windowsOf(slo), corrections, nowMs);
+  }
+
+  /** The corrections in force (config and API); rejects when the state store cannot be read. */
+  correctionsNow(): Promise<Correction[]> {
+    return this.corrections.all();
   }
 
   windowsOf(slo: SloConfig): SloWindows {
@@ -61,12 +91,17 @@ export class EvaluationService {
   }
 
   /** Every SLO's counts, each source asked once for all of its SLOs, the sources concurrently. */
-  private async countsOf(slos: readonly SloConfig[], nowMs: number, deadline: AbortSignal): Promise<Map<string, CountsResult>> {
+  private async countsOf(
+    slos: readonly SloConfig[],
+    plans: ReadonlyMap<string, CountPlan>,
+    nowMs: number,
+    deadline: AbortSignal,
+  ): Promise<Map<string, CountsResult>> {
     const byKind = new Map<string, CountsRequest[]>();
     for (const slo of slos) {
-      const windows = this.windowsOf(slo);
+      const plan = plans.get(slo.id)!;
       const requests = byKind.get(slo.sli.source) ?? [];
-      requests.push({ slo, labels: windows.readLabels, windowsMs: windows.readMs });
+      requests.push({ slo, labels: plan.labels, windowsMs: plan.windowsMs, ranges: plan.ranges });
       byKind.set(slo.sli.source, requests);
     }
     const out = new Map<string, CountsResult>();
@@ -80,7 +115,13 @@ export class EvaluationService {
     return out;
   }
 
-  private evaluateOne(slo: SloConfig, previous: SloEvaluationRecord | null, nowMs: number, counts: CountsResult | undefined): SloEvaluationRecord {
+  private evaluateOne(
+    slo: SloConfig,
+    previous: SloEvaluationRecord | null,
+    nowMs: number,
+    plan: CountPlan,
+    counts: CountsResult | undefined,
+  ): SloEvaluationRecord {
     if (previous?.unreadable !== undefined) {
       // SPEC §12: a malformed stored record fails its SLO (and it alone), with an error naming the
       // key. The record is derived data: this failed one replaces it, and the next cycle evaluates
@@ -99,7 +140,7 @@ export class EvaluationService {
     try {
       if (counts === undefined) throw new Error(`${slo.sli.source}: no counts for this SLO`);
       if (counts instanceof Error) throw counts;
-      const { numbers, rulesHeld } = evaluateSlo(slo, this.windowsOf(slo), counts, base.rulesHeld ?? [], nowMs);
+      const { numbers, rulesHeld } = evaluateSlo(slo, this.windowsOf(slo), plan, counts, base.rulesHeld ?? [], nowMs);
       return { slo: slo.id, evaluatedAtMs: nowMs, numbers, rulesHeld, lastAttemptAtMs: nowMs, consecutiveFailures: 0, lastError: null };
     } catch (error) {
       return {

@@ -62,7 +62,12 @@ export const BudgetSchema = apiSchema(
       service: z.string().openapi({ example: 'checkout' }),
       team: z.string().nullable().openapi({ example: 'payments' }),
       objective: z.number().openapi({ example: 99.9 }),
-      window: z.string().openapi({ example: '30d' }),
+      window: z.string().openapi({ example: '30d' }).describe('a rolling window as configured (30d), or a calendar unit: week, month, quarter'),
+      period: z
+        .object({ start: isoTimestamp, end: isoTimestamp.describe("the next period's start") })
+        .strict()
+        .optional()
+        .describe('calendar windows only: the current period, in which the budget numbers are counted'),
       zone: ZoneSchema.describe('unknown before the first evaluation (and when it is stale)'),
       evaluatedAt: isoTimestamp.nullable().describe('null before the first evaluation'),
       sli: nullableNumber.openapi({ example: 0.99941 }),
@@ -120,7 +125,10 @@ export const SloDefinitionSchema = apiSchema(
       team: z.string().nullable(),
       description: z.string().nullable(),
       objective: z.number(),
-      window: z.string(),
+      window: z.union([
+        z.string().describe('rolling window'),
+        z.object({ calendar: z.enum(['week', 'month', 'quarter']), timeZone: z.string() }).strict().describe('calendar window'),
+      ]),
       sli: z.discriminatedUnion('source', [
         z.object({ source: z.literal('events') }).strict(),
         z

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigHolder } from '../config/config-holder';
-import type { AlertRule, SliConfig, SloConfig } from '../config/app-config';
+import type { AlertRule, CalendarUnit, SliConfig, SloConfig } from '../config/app-config';
 import { CLOCK, Clock } from '../common/clock';
 import { NotFoundError, StateUnavailableError, ValidationError } from '../common/domain-error';
 import { STATE_HEALTH, StateHealth } from '../common/state-health';
@@ -9,7 +9,8 @@ import { BudgetObject, sloStanding, SloStanding, toBudgetObject } from './budget
 import { STATE_INTEGRITY, StateIntegrity } from '../common/state-integrity';
 import { FIRING_ALERTS, FiringAlertsReader, type BudgetAlert } from './ports/firing-alerts';
 import { METRICS_SOURCES, MetricsSource } from './ports/metrics-source';
-import { budgetFromCounts, sloWindows } from './slo-evaluator';
+import { CORRECTIONS, CorrectionsReader } from './ports/corrections';
+import { budgetFromAnswers, countPlanOf, retentionMs, sloWindows } from './slo-evaluator';
 
 export const MAX_PAGE = 1000;
 export const MAX_HISTORY_POINTS = 2000;
@@ -34,7 +35,7 @@ export interface SloDefinition {
   team: string | null;
   description: string | null;
   objective: number;
-  window: string;
+  window: string | { calendar: CalendarUnit; timeZone: string };
   sli: SliConfig;
   runbook: string | null;
   labels: Record<string, string>;
@@ -63,6 +64,7 @@ export class SloQueryService {
     @Inject(FIRING_ALERTS) private readonly alerts: FiringAlertsReader,
     @Inject(METRICS_SOURCES) private readonly sources: readonly MetricsSource[],
     @Inject(STATE_INTEGRITY) private readonly integrity: StateIntegrity,
+    @Inject(CORRECTIONS) private readonly corrections: CorrectionsReader,
   ) {}
 
   async list(query: { service?: string; limit: number; cursor?: string }): Promise<SloPage> {
@@ -112,8 +114,10 @@ export class SloQueryService {
     const windows = sloWindows(slo);
     const source = this.sources.find((s) => s.kind === slo.sli.source);
     const countsAt = source?.countsAt?.bind(source);
-    const request = { slo, labels: windows.readLabels, windowsMs: windows.readMs };
-    const knownFromMs = this.clock.now() - HISTORY_LOOKBACK_WINDOWS * Math.max(...windows.readMs);
+    const corrections = await this.corrections.all().catch(() => {
+      throw new StateUnavailableError('state store unavailable: corrections cannot be read');
+    });
+    const knownFromMs = this.clock.now() - (slo.calendar ? retentionMs(slo) - slo.windowMs : HISTORY_LOOKBACK_WINDOWS * Math.max(...windows.readMs));
     const out = new Array<HistoryPoint>(points);
     for (let i = 0; i < points; i++) {
       if (i > 0 && i % HISTORY_CHUNK === 0) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -122,7 +126,9 @@ export class SloQueryService {
         out[i] = { t: new Date(t).toISOString(), sli: null, remaining: null, burnRates: null };
         continue;
       }
-      const numbers = budgetFromCounts(slo, windows, countsAt(request, t), t);
+      const plan = countPlanOf(slo, windows, corrections, t);
+      const raw = countsAt({ slo, labels: plan.labels, windowsMs: plan.windowsMs, ranges: plan.ranges }, t);
+      const numbers = budgetFromAnswers(slo, windows, plan, raw, t);
       out[i] = { t: new Date(t).toISOString(), sli: numbers.sli, remaining: numbers.remaining, burnRates: numbers.burnRates };
     }
     return { slo: slo.id, points: out };
@@ -178,7 +184,7 @@ function definitionOf(slo: SloConfig): SloDefinition {
     team: slo.team ?? null,
     description: slo.description ?? null,
     objective: slo.objective,
-    window: slo.window,
+    window: slo.calendar ? { calendar: slo.calendar.unit, timeZone: slo.calendar.timeZone } : slo.window,
     sli: slo.sli,
     runbook: slo.runbook ?? null,
     labels: slo.labels,

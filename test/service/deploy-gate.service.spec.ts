@@ -54,7 +54,7 @@ describe('DeployGateService', () => {
   };
 
   function gateOn(policyState: MemoryPolicyStateRepository): DeployGateService {
-    const budgets = new SloQueryService(config, clock, evaluations, memoryStateHealth, noFiringAlerts, [], integrity);
+    const budgets = new SloQueryService(config, clock, evaluations, memoryStateHealth, noFiringAlerts, [], integrity, { all: async () => [] });
     return new DeployGateService(config, clock, budgets, policyState, changeEvents, counters, integrity);
   }
 

@@ -32,6 +32,10 @@ export interface BudgetNumbers {
   exhaustsAtMs: number | null;
   burnRates: Record<string, number>;
   noData: boolean;
+  /** a calendar SLO's period has counted fewer than 1/e events: its zone is `normal` (SPEC §4) */
+  warmingUp?: boolean;
+  /** a calendar SLO's current period (`endMs`: the next period's start) */
+  period?: { startMs: number; endMs: number };
 }
 
 /** The window whose burn rate drives the exhaustion forecast; always computed. */

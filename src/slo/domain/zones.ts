@@ -18,6 +18,8 @@ export interface SloZoneInput {
   evaluationIntervalMs: number;
   /** the SLO's whole window had no data */
   noData: boolean;
+  /** a calendar period that has counted fewer than 1/e events: `normal` whatever the numbers (SPEC §4) */
+  warmingUp?: boolean;
   onNoData: 'unknown' | 'normal';
   thresholds: ZoneThresholds;
 }
@@ -51,6 +53,7 @@ export function sloZone(input: SloZoneInput): Zone {
   if (evaluatedAtMs === null || remaining === null) return 'unknown';
   if (nowMs - evaluatedAtMs > STALE_AFTER_INTERVALS * evaluationIntervalMs) return 'unknown';
   if (input.noData) return input.onNoData === 'unknown' ? 'unknown' : 'normal';
+  if (input.warmingUp) return 'normal';
   return zoneForRemaining(remaining, input.thresholds);
 }
 

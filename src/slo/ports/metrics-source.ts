@@ -6,12 +6,18 @@
  */
 import type { SloConfig } from '../../config/app-config';
 import type { Counts } from '../domain/budget-math';
+import type { CountRange } from '../domain/count-plan';
 
-/** One SLO and the windows a cycle needs counts of: labels as written in the config, and their lengths. */
+/**
+ * One SLO and what a cycle needs counted: rolling windows `(at − w, at]` (labels as written in the
+ * config, and their lengths) and explicit ranges (a calendar period, the parts of windows inside
+ * corrections), answered under their keys.
+ */
 export interface CountsRequest {
   slo: SloConfig;
   labels: readonly string[];
   windowsMs: readonly number[];
+  ranges?: readonly CountRange[];
 }
 
 /** Counts by window label, or why this SLO's counts could not be read (it fails alone). */

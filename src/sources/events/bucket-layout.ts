@@ -72,7 +72,17 @@ function assertWindow(windowMs: number): void {
   if (!Number.isFinite(windowMs) || windowMs <= 0) throw new Error(`invalid window length ${windowMs} ms`);
 }
 
-export function computeBucketLayout(windowsMs: readonly number[]): BucketLayout {
+/**
+ * A ring an SLO needs beyond its windows' natural tiers: `widthMs` (a tier width) over `spanMs`.
+ * A calendar SLO keeps one on the grid its period starts lie on, over two periods, so that counts
+ * from a period start are exact (SPEC §4).
+ */
+export interface ExtraRing {
+  widthMs: number;
+  spanMs: number;
+}
+
+export function computeBucketLayout(windowsMs: readonly number[], extraRings: readonly ExtraRing[] = []): BucketLayout {
   if (windowsMs.length === 0) throw new Error('an SLO store layout needs at least one window');
   windowsMs.forEach(assertWindow);
   const longest = Math.max(...windowsMs);
@@ -82,9 +92,14 @@ export function computeBucketLayout(windowsMs: readonly number[]): BucketLayout 
     const span = windowMs === longest ? 2 * windowMs : windowMs;
     capacityByWidth.set(width, Math.max(capacityByWidth.get(width) ?? 0, ringCapacity(span, width)));
   }
+  for (const ring of extraRings) {
+    if (!TIER_WIDTHS_MS.includes(ring.widthMs)) throw new Error(`${ring.widthMs} ms is not a tier width`);
+    assertWindow(ring.spanMs);
+    capacityByWidth.set(ring.widthMs, Math.max(capacityByWidth.get(ring.widthMs) ?? 0, ringCapacity(ring.spanMs, ring.widthMs)));
+  }
   return layoutFromTiers(
     [...capacityByWidth.entries()].map(([widthMs, capacity]) => ({ widthMs, capacity })),
-    longest,
+    Math.max(longest, ...extraRings.map((ring) => ring.spanMs)),
   );
 }
 

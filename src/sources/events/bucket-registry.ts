@@ -1,5 +1,5 @@
 import type { SloStoreLayout, WindowCounts } from './event-store';
-import { BucketLayout, computeBucketLayout } from './bucket-layout';
+import { BucketLayout, computeBucketLayout, type ExtraRing } from './bucket-layout';
 import { SloBuckets } from './slo-buckets';
 
 export interface ReconfigureResult {
@@ -46,8 +46,14 @@ export class BucketRegistry {
     return windowsMs.map(() => ({ good: 0, total: 0 }));
   }
 
-  layoutOf(windowsMs: readonly number[]): BucketLayout {
-    const computed = computeBucketLayout(windowsMs);
+  /** Counts of `[fromMs, toMs]` (`EventStore.rangeCounts`); an unknown SLO counts nothing. */
+  rangeCounts(slo: string, fromMs: number, toMs: number, interpolateEnd: boolean): WindowCounts {
+    const buckets = this.slos.get(slo);
+    return buckets ? buckets.rangeCounts(fromMs, toMs, interpolateEnd) : { good: 0, total: 0 };
+  }
+
+  layoutOf(windowsMs: readonly number[], extraRings: readonly ExtraRing[] = []): BucketLayout {
+    const computed = computeBucketLayout(windowsMs, extraRings);
     const shared = this.layouts.get(computed.key);
     if (shared) return shared;
     this.layouts.set(computed.key, computed);
@@ -60,10 +66,15 @@ export class BucketRegistry {
    * before changing anything.
    */
   configure(layouts: readonly SloStoreLayout[]): ReconfigureResult {
-    const windows = new Map<string, number[]>();
-    for (const { slo, windowsMs } of layouts) windows.set(slo, [...(windows.get(slo) ?? []), ...windowsMs]);
+    const windows = new Map<string, { windowsMs: number[]; extraRings: ExtraRing[] }>();
+    for (const { slo, windowsMs, extraRings } of layouts) {
+      const entry = windows.get(slo) ?? { windowsMs: [], extraRings: [] };
+      entry.windowsMs.push(...windowsMs);
+      entry.extraRings.push(...(extraRings ?? []));
+      windows.set(slo, entry);
+    }
     const wanted = new Map<string, BucketLayout>();
-    for (const [slo, windowsMs] of windows) wanted.set(slo, this.layoutOf(windowsMs));
+    for (const [slo, entry] of windows) wanted.set(slo, this.layoutOf(entry.windowsMs, entry.extraRings));
 
     const result: ReconfigureResult = { added: [], changed: [], removed: [] };
     const next = new Map<string, SloBuckets>();

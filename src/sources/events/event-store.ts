@@ -3,6 +3,8 @@
  * a window sum reads at most a few hundred buckets and honours SPEC §4's precision rule
  * (a window may include or omit only events within max(10s, w/60) of its start).
  */
+import type { ExtraRing } from './bucket-layout';
+
 export interface EventIncrement {
   slo: string;
   /** event time, epoch ms */
@@ -21,6 +23,8 @@ export interface SloStoreLayout {
   slo: string;
   /** every window the SLO's evaluation reads (rule windows, 1h, and the SLO window), ms */
   windowsMs: number[];
+  /** rings beyond the windows' natural tiers (a calendar SLO's period grid) */
+  extraRings?: ExtraRing[];
 }
 
 export interface EventStore {
@@ -41,6 +45,13 @@ export interface EventStore {
    * Synchronous on purpose: an evaluation cycle calls it for every SLO and window.
    */
   windowCounts(slo: string, endMs: number, windowsMs: readonly number[]): WindowCounts[];
+  /**
+   * Counts of events stamped in `[fromMs, toMs]`, from the local view: read from the finest ring
+   * still holding `fromMs` (exact when `fromMs` lies on that ring's bucket grid, else the edge
+   * bucket is taken pro rata); the end bucket is counted whole (`toMs` is "now") or pro rata
+   * (`interpolateEnd`, the end of a correction).
+   */
+  rangeCounts(slo: string, fromMs: number, toMs: number, interpolateEnd: boolean): WindowCounts;
   close(): Promise<void>;
 }
 

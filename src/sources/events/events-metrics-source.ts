@@ -35,6 +35,9 @@ export class EventsMetricsSource implements MetricsSource {
     const sums = this.store.windowCounts(request.slo.id, atMs, request.windowsMs);
     const counts: Record<string, Counts> = {};
     request.labels.forEach((label, i) => (counts[label] = sums[i]));
+    for (const range of request.ranges ?? []) {
+      counts[range.key] = this.store.rangeCounts(request.slo.id, range.fromMs, range.toMs, range.interpolateEnd);
+    }
     return counts;
   }
 }

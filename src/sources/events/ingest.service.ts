@@ -4,7 +4,7 @@ import type { SloConfig } from '../../config/app-config';
 import { ConfigHolder } from '../../config/config-holder';
 import { CLOCK, Clock } from '../../common/clock';
 import { DomainError, ValidationError } from '../../common/domain-error';
-import { storeWindowsMs } from '../../slo/slo-evaluator';
+import { retentionMs } from '../../slo/slo-evaluator';
 import { EVENT_STORE, EventStore } from './event-store';
 import {
   IDEMPOTENCY_PENDING_TTL_MS,
@@ -85,7 +85,7 @@ export class IngestService {
   private longestWindowOf(slo: SloConfig): number {
     let longest = this.longestWindow.get(slo);
     if (longest === undefined) {
-      longest = Math.max(...storeWindowsMs(slo));
+      longest = retentionMs(slo);
       this.longestWindow.set(slo, longest);
     }
     return longest;

@@ -178,6 +178,70 @@ export class SloBuckets {
   }
 
   /**
+   * Counts of `[fromMs, toMs]` (see `EventStore.rangeCounts`): the finest ring complete from
+   * `fromMs` sums the buckets from the one holding it (pro rata when `fromMs` is inside it) up to
+   * the one before the bucket holding `toMs`; that tail is refined with finer rings as in
+   * `windowInto`, and its last bucket counted whole or pro rata.
+   */
+  rangeCounts(fromMs: number, toMs: number, interpolateEnd: boolean): WindowCounts {
+    accGood = 0;
+    accTotal = 0;
+    if (!(toMs >= fromMs)) return { good: 0, total: 0 };
+    const k = this.tierCount;
+    const tiers = this.layout.tiers;
+    let r = -1;
+    for (let i = 0; i < k && r < 0; i++) if (this.buf[k + i] <= fromMs) r = i;
+    if (r < 0) r = this.chooseTier(fromMs, toMs - fromMs + 1);
+    let width = tiers[r].widthMs;
+    const firstIdx = Math.floor(fromMs / width);
+    let endIdx = Math.floor(toMs / width);
+    let ring = r;
+    let cursorMs: number;
+    if (firstIdx === endIdx) {
+      cursorMs = fromMs; // one bucket of r: refine it below from fromMs
+    } else {
+      const lead = (firstIdx + 1) * width - fromMs;
+      if (lead === width) this.sumRange(r, firstIdx, firstIdx);
+      else this.sumFraction(r, firstIdx, lead / width);
+      this.sumRange(r, firstIdx + 1, endIdx - 1);
+      cursorMs = endIdx * width;
+    }
+    for (let f = r - 1; f >= 0; f--) {
+      if (cursorMs < this.buf[k + f]) continue;
+      width = tiers[f].widthMs;
+      const from = Math.floor(cursorMs / width);
+      endIdx = Math.floor(toMs / width);
+      if (from < endIdx) {
+        const lead = (from + 1) * width - cursorMs;
+        if (lead === width) this.sumRange(f, from, from);
+        else this.sumFraction(f, from, lead / width);
+        this.sumRange(f, from + 1, endIdx - 1);
+        cursorMs = endIdx * width;
+      }
+      ring = f;
+    }
+    width = tiers[ring].widthMs;
+    endIdx = Math.floor(toMs / width);
+    const bucketStart = endIdx * width;
+    const startInBucket = Math.max(cursorMs, bucketStart);
+    const share = interpolateEnd || startInBucket > bucketStart ? (toMs + 1 - startInBucket) / width : 1;
+    if (share >= 1) this.sumRange(ring, endIdx, endIdx);
+    else if (share > 0) this.sumFraction(ring, endIdx, share);
+    return { good: accGood, total: accTotal };
+  }
+
+  /** Adds `share` of bucket idx of ring r to the accumulators. */
+  private sumFraction(r: number, idx: number, share: number): void {
+    const good = accGood;
+    const total = accTotal;
+    accGood = 0;
+    accTotal = 0;
+    this.sumRange(r, idx, idx);
+    accGood = good + accGood * share;
+    accTotal = total + accTotal * share;
+  }
+
+  /**
    * The natural tier if complete from `startMs`; else the finest coarser complete one; else the
    * coarsest finer complete one; else the ring complete from earliest (precision loss, e.g. just
    * after a reload added a window).

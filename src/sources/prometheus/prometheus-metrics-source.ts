@@ -62,10 +62,10 @@ export class PrometheusMetricsSource implements MetricsSource, OnApplicationShut
     const memo = new Map<string, Promise<number>>(); // one answer per distinct query this cycle
     try {
       await Promise.all(
-        requests.map(async ({ slo, labels }) => {
+        requests.map(async ({ slo, labels, ranges }) => {
           try {
             // the race is a backstop: every query already ends when the signal aborts
-            out.set(slo.id, await Promise.race([source.source.counts(slo, labels, atMs, memo, giveUp.signal), passed]));
+            out.set(slo.id, await Promise.race([source.source.counts(slo, labels, atMs, memo, giveUp.signal, ranges), passed]));
           } catch (error) {
             out.set(slo.id, error instanceof Error ? error : new Error(String(error)));
           }

@@ -1,6 +1,7 @@
 import type { AppConfig, SloConfig } from '../../config/app-config';
 import type { Counts } from '../../slo/domain/budget-math';
-import { PrometheusSli, queryValue, windowCounts, windowQueries } from './promql';
+import type { CountRange } from '../../slo/domain/count-plan';
+import { PrometheusSli, queryValue, rangeWindow, windowCounts, windowQueries } from './promql';
 import { PrometheusHttp } from './prometheus-http';
 
 export type PrometheusSettings = NonNullable<AppConfig['sources']['prometheus']>;
@@ -30,6 +31,8 @@ export class PrometheusSource {
    * Good and total of every window `labels` names, at `nowMs`; throws when any query fails. With a
    * `memo` shared across one cycle's SLOs, a query several SLOs share (a service's total, say) is
    * asked once. When `signal` aborts, the queries not answered yet fail with its reason.
+   * `ranges` (a calendar period, corrected parts of windows) are asked as `increase` over the
+   * range's length at its end (SPEC §4), under their keys.
    */
   async counts(
     slo: SloConfig,
@@ -37,29 +40,39 @@ export class PrometheusSource {
     nowMs: number,
     memo?: Map<string, Promise<number>>,
     signal?: AbortSignal,
+    ranges: readonly CountRange[] = [],
   ): Promise<Record<string, Counts>> {
-    const ask = (query: string): Promise<number> => {
-      if (!memo) return this.query(query, nowMs, signal);
-      let answer = memo.get(query);
+    const ask = (query: string, atMs: number): Promise<number> => {
+      if (!memo) return this.query(query, atMs, signal);
+      const key = atMs === nowMs ? query : `${query}@${atMs}`;
+      let answer = memo.get(key);
       if (!answer) {
-        answer = this.query(query, nowMs, signal);
-        memo.set(query, answer);
+        answer = this.query(query, atMs, signal);
+        memo.set(key, answer);
       }
       return answer;
     };
     if (slo.sli.source !== 'prometheus') throw new Error(`${slo.id} is not a prometheus SLO`);
     const sli: PrometheusSli = slo.sli;
-    const entries = await Promise.all(
-      labels.map(async (label): Promise<[string, Counts]> => {
-        const queries = windowQueries(sli, label);
-        const [good, error, total] = await Promise.all([
-          queries.good !== undefined ? ask(queries.good) : Promise.resolve(undefined),
-          queries.error !== undefined ? ask(queries.error) : Promise.resolve(undefined),
-          ask(queries.total),
-        ]);
-        return [label, windowCounts({ good, error, total })];
+    const read = async (key: string, window: string, atMs: number): Promise<[string, Counts]> => {
+      const queries = windowQueries(sli, window);
+      const [good, error, total] = await Promise.all([
+        queries.good !== undefined ? ask(queries.good, atMs) : Promise.resolve(undefined),
+        queries.error !== undefined ? ask(queries.error, atMs) : Promise.resolve(undefined),
+        ask(queries.total, atMs),
+      ]);
+      return [key, windowCounts({ good, error, total })];
+    };
+    const entries = await Promise.all([
+      ...labels.map((label) => read(label, label, nowMs)),
+      // a range [from, to] is increase(…[to − from]) at `to` (Prometheus counts (to − w, to]); an
+      // empty one (a period that began this millisecond) counts nothing
+      ...ranges.map((range) => {
+        // a correction's part [from, to] is the half-open [from, to + 1): asked at its end, to + 1
+        const endMs = range.interpolateEnd ? range.toMs + 1 : range.toMs;
+        return endMs > range.fromMs ? read(range.key, rangeWindow(endMs - range.fromMs), endMs) : Promise.resolve<[string, Counts]>([range.key, { good: 0, total: 0 }]);
       }),
-    );
+    ]);
     return Object.fromEntries(entries);
   }
 

@@ -11,6 +11,11 @@ export function windowQuery(template: string, window: string): string {
   return template.split('{{window}}').join(window);
 }
 
+/** A range's length as a PromQL duration in milliseconds (`2678400000ms`): exact, and any length. */
+export function rangeWindow(lengthMs: number): string {
+  return `${Math.max(1, Math.round(lengthMs))}ms`;
+}
+
 /** The two queries of a window: good (or errors) and total. */
 export function windowQueries(sli: PrometheusSli, window: string): { good?: string; error?: string; total: string } {
   return {

@@ -40,6 +40,10 @@ export class MemoryEventStore implements EventStore {
     return this.registry.windowCounts(slo, endMs, windowsMs);
   }
 
+  rangeCounts(slo: string, fromMs: number, toMs: number, interpolateEnd: boolean): WindowCounts {
+    return this.registry.rangeCounts(slo, fromMs, toMs, interpolateEnd);
+  }
+
   async close(): Promise<void> {
     /* nothing to release */
   }

@@ -139,6 +139,10 @@ export class RedisEventStore implements EventStore {
     return this.registry.windowCounts(slo, endMs, windowsMs);
   }
 
+  rangeCounts(slo: string, fromMs: number, toMs: number, interpolateEnd: boolean): WindowCounts {
+    return this.registry.rangeCounts(slo, fromMs, toMs, interpolateEnd);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.queue;
