@@ -3,6 +3,7 @@ import { apiSchema, isoTimestamp, nullableRef, type Assert, type Equal } from '.
 import type { AcceptedLoss } from './state-loss.service';
 import { SilenceSchema } from '../alerting/silences/silence-api.schema';
 import { AdminChangeSchema, DecisionSchema, FreezeSchema, OverrideSchema } from '../policies/policy-api.schema';
+import { ExportedCorrectionsSchema } from '../policies/corrections/corrections-api.schema';
 import { CHANGE_TYPES } from '../policies/domain/gate-matrix';
 import { ZoneSchema } from '../slo/slo-api.schema';
 import type { AlertState } from '../alerting/domain/alert-state';
@@ -153,7 +154,7 @@ export const StateExportSchema = apiSchema(
         .strict(),
       deploys: z.array(DeployRecordSchema).describe('deploy markers of every service with decisions, newest first per service'),
       incidents: z.array(z.unknown()).max(0).optional().describe('reserved (SPEC §13): always empty for now'),
-      corrections: z.array(z.unknown()).max(0).optional().describe('reserved: always empty for now'),
+      corrections: ExportedCorrectionsSchema.optional().describe('the corrections created through the API (those of the config are config)'),
     })
     .strict()
     .describe('the durable state (no event buckets, no secrets: tokens, routing keys and webhooks are config)'),
@@ -174,9 +175,10 @@ export const StateImportResultSchema = apiSchema(
           decisions: z.number().int(),
           adminChanges: z.number().int(),
           deploys: z.number().int(),
+          corrections: z.number().int(),
         })
         .strict()
-        .describe('records written, per kind (a record whose key is already stored is not counted, except freezes, overrides and silences, which are written over)'),
+        .describe('records written, per kind (a record whose key is already stored is not counted, except freezes, overrides, silences and corrections, which are written over)'),
       acceptedLoss: nullableRef(StateLossSchema).describe('the recorded state loss the import cleared; null when none'),
     })
     .strict(),

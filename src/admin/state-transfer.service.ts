@@ -7,16 +7,19 @@ import { parseInput } from '../common/parse-input';
 import { STATE_INTEGRITY, StateIntegrity } from '../common/state-integrity';
 import { Delivery, OUTBOX, Outbox } from '../notifiers/ports/outbox';
 import { AUDIT_LIMITS, DeployRecord, POLICY_STATE, PolicyStateRepository } from '../policies/ports/policy-state.repository';
+import { CORRECTION_REPOSITORY, CorrectionRepository } from '../policies/ports/correction.repository';
+import { apiCorrectionFromView, correctionView } from '../policies/corrections/correction-view';
 import { STATE_EXPORT_FORMAT, StateExport, StateExportSchema, StateImportResult } from './admin-api.schema';
 
 /**
  * SPEC §5, §10, §12: the durable state as one JSON document (`GET /v1/admin/state`) and its import
  * (`PUT /v1/admin/state`), through the ports only. Not exported: event buckets and evaluations
  * (recomputed), idempotency keys, the heartbeat slot, and anything secret (tokens, routing keys,
- * webhooks are config). Incidents and corrections do not exist yet: their arrays are reserved.
+ * webhooks are config). Corrections: those created through the API (the config's are config).
+ * Incidents do not exist yet: their array is reserved.
  *
  * Import merges each kind by its key, after the whole document was validated:
- * - freezes, overrides, silences by `id` (written, over a stored one of the same id);
+ * - freezes, overrides, silences, corrections by `id` (written, over a stored one of the same id);
  * - alert states by SLO: only an SLO with nothing stored gets the export's (compare-and-set on
  *   "nothing stored"): a stored state is newer than any export and is kept;
  * - deliveries by `id`: one not pending is recorded (with its SLO's imported states, atomically);
@@ -31,6 +34,7 @@ export class StateTransferService {
   constructor(
     @Inject(POLICY_STATE) private readonly policy: PolicyStateRepository,
     @Inject(SILENCE_REPOSITORY) private readonly silences: SilenceRepository,
+    @Inject(CORRECTION_REPOSITORY) private readonly corrections: CorrectionRepository,
     @Inject(ADMIN_AUDIT) private readonly audit: AdminAuditLog,
     @Inject(ALERT_STATE_REPOSITORY) private readonly alerts: AlertStateRepository,
     @Inject(OUTBOX) private readonly outbox: Outbox,
@@ -39,7 +43,7 @@ export class StateTransferService {
   ) {}
 
   async exportState(): Promise<StateExport> {
-    const [freezes, overrides, silences, stored, deliveries, decisions, adminChanges] = await Promise.all([
+    const [freezes, overrides, silences, stored, deliveries, decisions, adminChanges, corrections] = await Promise.all([
       this.policy.listFreezes(),
       this.policy.listOverrides(),
       this.silences.listSilences(),
@@ -47,6 +51,7 @@ export class StateTransferService {
       this.outbox.pending(),
       this.policy.listDecisions({ limit: AUDIT_LIMITS.decisions }),
       this.audit.listAdminChanges(AUDIT_LIMITS.adminChanges),
+      this.corrections.listCorrections(),
     ]);
     const services = [...new Set(decisions.map((d) => d.service))].sort();
     const deploys: DeployRecord[] = [];
@@ -71,7 +76,7 @@ export class StateTransferService {
       audit: { decisions, adminChanges },
       deploys,
       incidents: [],
-      corrections: [],
+      corrections: corrections.sort((a, b) => a.createdAtMs - b.createdAtMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(correctionView),
     };
   }
 
@@ -79,7 +84,7 @@ export class StateTransferService {
   async importState(body: unknown, actor: string): Promise<StateImportResult> {
     const doc = parseInput(StateExportSchema, body, 'invalid state export');
     const nowMs = this.clock.now();
-    const imported = { freezes: 0, overrides: 0, silences: 0, alerts: 0, deliveries: 0, decisions: 0, adminChanges: 0, deploys: 0 };
+    const imported = { freezes: 0, overrides: 0, silences: 0, alerts: 0, deliveries: 0, decisions: 0, adminChanges: 0, deploys: 0, corrections: 0 };
 
     for (const freeze of doc.freezes) {
       await this.policy.saveFreeze(freeze);
@@ -92,6 +97,10 @@ export class StateTransferService {
     for (const silence of doc.silences) {
       await this.silences.saveSilence(silence);
       imported.silences++;
+    }
+    for (const correction of doc.corrections ?? []) {
+      await this.corrections.saveCorrection(apiCorrectionFromView(correction));
+      imported.corrections++;
     }
 
     // alert states and the outbox: per SLO, one commit (states if nothing is stored, deliveries not pending)

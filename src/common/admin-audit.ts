@@ -1,5 +1,5 @@
 /**
- * The admin audit log: every change an admin token makes (freezes, overrides, silences) with the
+ * The admin audit log: every change an admin token makes (freezes, overrides, silences, corrections) with the
  * token's name. A port: the policy-state adapters keep it beside the records it audits.
  */
 
@@ -12,6 +12,8 @@ export const ADMIN_ACTIONS = [
   'override.delete',
   'silence.create',
   'silence.delete',
+  'correction.create',
+  'correction.delete',
   'state.accept-loss',
   'state.import',
 ] as const;

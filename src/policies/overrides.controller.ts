@@ -58,7 +58,7 @@ export class OverridesController {
 
   @Get('audit')
   @RequireScope('read')
-  @ApiOperation({ summary: 'Changes to freezes, overrides and silences, newest first (kept: the last 10,000)' })
+  @ApiOperation({ summary: 'Changes to freezes, overrides, silences and corrections, newest first (kept: the last 10,000)' })
   @ApiZodQuery(AuditQuerySchema)
   @ApiOkResponse({ schema: apiRef(AdminChangeListSchema) })
   @ApiErrors(400, 401, 403, 503)

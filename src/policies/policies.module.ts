@@ -8,10 +8,11 @@ import { OverridesController } from './overrides.controller';
 import { PolicyAdminService } from './policy-admin.service';
 import { ServicesController } from './services.controller';
 import { GateDecisionCounters } from './gate-decision-counters';
+import { CorrectionsModule } from './corrections/corrections.module';
 
-/** The error-budget policy: deploy gate, freezes, overrides, audit, deploy markers. */
+/** The error-budget policy: deploy gate, freezes, overrides, corrections, audit, deploy markers. */
 @Module({
-  imports: [SloModule, NotifiersModule],
+  imports: [SloModule, NotifiersModule, CorrectionsModule],
   controllers: [DeployGateController, FreezesController, OverridesController, ServicesController],
   providers: [DeployGateService, PolicyAdminService, GateDecisionCounters],
   exports: [GateDecisionCounters],

@@ -159,7 +159,7 @@ export const AdminChangeSchema = apiSchema(
       at: isoTimestamp,
       actor: z.string().describe('the name of the token that made the change'),
       action: z.enum(ADMIN_ACTIONS),
-      id: z.string().describe('the freeze, override or silence'),
+      id: z.string().describe('the freeze, override, silence or correction'),
       service: z.string(),
       details: z.record(z.string(), z.unknown()).describe('the fields of the record changed'),
     })

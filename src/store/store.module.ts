@@ -7,7 +7,7 @@ import { MemoryEventStore } from './memory/memory-event-store';
 import { RedisEventStore } from './redis/redis-event-store';
 import { IDEMPOTENCY_REPOSITORY } from '../sources/events/idempotency';
 import { EVALUATION_REPOSITORY, EvaluationRepository } from '../slo/ports/evaluation.repository';
-import { storeWindowsMs } from '../slo/slo-evaluator';
+import { storeLayoutOf } from '../slo/slo-evaluator';
 import type { AppConfig } from '../config/app-config';
 import { MemoryEvaluationRepository } from './memory/memory-evaluation.repository';
 import { MemoryIdempotencyRepository } from './memory/memory-idempotency.repository';
@@ -29,6 +29,7 @@ import { checkRedisSettings } from './redis/redis-settings';
 import { METRICS_REGISTRY } from '../common/metrics-registry';
 import { Counter, Registry } from 'prom-client';
 import { POLICY_STATE } from '../policies/ports/policy-state.repository';
+import { CORRECTION_REPOSITORY } from '../policies/ports/correction.repository';
 import { MemoryPolicyStateRepository } from './memory/memory-policy-state.repository';
 import { RedisPolicyStateRepository } from './redis/redis-policy-state.repository';
 import { ALERT_STATE_REPOSITORY } from '../alerting/ports/alert-state.repository';
@@ -41,7 +42,8 @@ const ALERT_STORE = Symbol('ALERT_STORE');
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
 export function storeLayouts(config: AppConfig): SloStoreLayout[] {
-  return config.slos.filter((slo) => slo.sli.source === 'events').map((slo) => ({ slo: slo.id, windowsMs: storeWindowsMs(slo) }));
+  const now = Date.now();
+  return config.slos.filter((slo) => slo.sli.source === 'events').map((slo) => ({ slo: slo.id, ...storeLayoutOf(slo, now) }));
 }
 
 /** Keeps the store's layouts in step with the config, and closes what this module opened. */
@@ -167,6 +169,7 @@ export class StoreModule {
           },
         },
         { provide: SILENCE_REPOSITORY, useExisting: POLICY_STATE },
+        { provide: CORRECTION_REPOSITORY, useExisting: POLICY_STATE },
         { provide: ADMIN_AUDIT, useExisting: POLICY_STATE },
         {
           provide: HEARTBEAT_SLOT,
@@ -188,6 +191,7 @@ export class StoreModule {
         IDEMPOTENCY_REPOSITORY,
         POLICY_STATE,
         SILENCE_REPOSITORY,
+        CORRECTION_REPOSITORY,
         ADMIN_AUDIT,
         ALERT_STATE_REPOSITORY,
         OUTBOX,

@@ -55,7 +55,7 @@ describe('admin state export and import', () => {
   };
   const importState = (t: TestApp, body: unknown, token = TOKENS.admin) => t.request({ method: 'PUT', url: '/v1/admin/state', token, body });
 
-  /** search-fast fires (paged once), a freeze on search, an override on checkout, a silence, decisions and a deploy. */
+  /** search-fast fires (paged once), a freeze on search, an override on checkout, a silence, two corrections of checkout, decisions and a deploy. */
   async function populate(t: TestApp, pd: LoopbackReceiver, options: { pdDown?: boolean } = {}): Promise<void> {
     if (options.pdDown) pd.respond(() => ({ status: 500, body: '{"status":"unavailable"}' }));
     await pushTraffic(t, { slo: 'search-fast', fromMs: T0 - HOUR, toMs: T0, stepMs: SECOND, good: 10, total: 10 });
@@ -85,8 +85,20 @@ describe('admin state export and import', () => {
         token: TOKENS.admin,
         body: { slo: 'checkout-availability', until: new Date(now + HOUR).toISOString(), reason: 'maintenance' },
       }),
+      t.request({
+        method: 'POST',
+        url: '/v1/corrections',
+        token: TOKENS.admin,
+        body: { service: 'checkout', start: new Date(now + 24 * HOUR).toISOString(), duration: '1h', repeat: 'weekly', reason: 'DB maintenance' },
+      }),
+      t.request({
+        method: 'POST',
+        url: '/v1/corrections',
+        token: TOKENS.admin,
+        body: { slo: 'checkout-availability', start: new Date(now - 48 * HOUR).toISOString(), end: new Date(now - 47 * HOUR).toISOString(), reason: 'provider outage' },
+      }),
     ]);
-    expect(created.map((c) => c.status)).toEqual([201, 201, 201]);
+    expect(created.map((c) => c.status)).toEqual([201, 201, 201, 201, 201]);
     expect((await gate(t, 'checkout', 'feature', '2.0.0')).body.decision).toBe('allow');
     expect((await gate(t, 'search', 'feature')).body).toMatchObject({ decision: 'deny', reasons: expect.arrayContaining([expect.stringContaining('Black Friday')]) });
   }
@@ -105,11 +117,15 @@ describe('admin state export and import', () => {
       deliveries: [],
       deploys: [expect.objectContaining({ service: 'checkout', version: '2.0.0' })],
       incidents: [],
-      corrections: [],
+      corrections: expect.arrayContaining([
+        expect.objectContaining({ service: 'checkout', slo: null, duration: '1h', repeat: 'weekly', reason: 'DB maintenance', source: 'api', createdBy: 'sre' }),
+        expect.objectContaining({ slo: 'checkout-availability', service: null, repeat: null, reason: 'provider outage', source: 'api' }),
+      ]),
     });
+    expect(exported.corrections).toHaveLength(2);
     expect(exported.alerts[0].states).toEqual(expect.arrayContaining([expect.objectContaining({ severity: 'page', state: 'firing', notifiedReceivers: ['pd', 'slack'] })]));
     expect(exported.audit.decisions).toHaveLength(2);
-    expect(exported.audit.adminChanges.map((c: { action: string }) => c.action).sort()).toEqual(['freeze.create', 'override.create', 'silence.create']);
+    expect(exported.audit.adminChanges.map((c: { action: string }) => c.action).sort()).toEqual(['correction.create', 'correction.create', 'freeze.create', 'override.create', 'silence.create']);
     expect(exported.alerts[0]).not.toHaveProperty('version');
     // no secrets: tokens, routing keys and webhooks are config
     const text = JSON.stringify(exported);
@@ -120,12 +136,13 @@ describe('admin state export and import', () => {
     client.disconnect();
     expect((await gate(t, 'search', 'feature')).body.reasons).toEqual([expect.stringContaining('shared state lost')]);
     expect((await t.request({ url: '/v1/alerts', token: TOKENS.ci })).body.alerts).toEqual([]);
+    expect((await t.request({ url: '/v1/corrections', token: TOKENS.ci })).body.corrections).toEqual([]);
 
     expect((await importState(t, exported, TOKENS.ci)).status).toBe(403);
     const imported = await importState(t, exported);
     expect(imported.status).toBe(200);
     expect(imported.body).toEqual({
-      imported: { freezes: 1, overrides: 1, silences: 1, alerts: 1, deliveries: 0, decisions: 2, adminChanges: 3, deploys: 1 },
+      imported: { freezes: 1, overrides: 1, silences: 1, alerts: 1, deliveries: 0, decisions: 2, adminChanges: 5, deploys: 1, corrections: 2 },
       acceptedLoss: { lostAt: expect.any(String), reason: expect.stringContaining('marker') },
     });
 
@@ -137,6 +154,8 @@ describe('admin state export and import', () => {
     expect(alerts.body.alerts).toEqual(expect.arrayContaining([expect.objectContaining({ slo: 'search-fast', severity: 'page' })]));
     const audit = await t.request({ url: '/v1/audit', token: TOKENS.admin });
     expect(audit.body.changes[0]).toMatchObject({ action: 'state.import', actor: 'sre' });
+    // the corrections are back as they were (same ids, creation and creator), listed as API ones
+    expect((await t.request({ url: '/v1/corrections', token: TOKENS.ci })).body.corrections).toEqual(exported.corrections);
 
     // errors go on (the event buckets were not exported): the alert still fires, no second page
     for (let at = T0 + 2 * MINUTE + 10 * SECOND; at <= T0 + 3 * MINUTE; at += 10 * SECOND) {
@@ -161,13 +180,38 @@ describe('admin state export and import', () => {
     bad.freezes[0].start = 'yesterday';
     bad.alerts[0].states[0].state = 'burning';
     bad.audit.decisions[1].decisionId = 42;
+    bad.corrections[0].end = bad.corrections[0].start;
     const answer = await importState(t, bad);
     expect(answer.status).toBe(400);
     expect(answer.body.details.map((d: { path: string }) => d.path)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/freezes.*0.*start/), expect.stringMatching(/alerts.*0.*states.*0.*state/), expect.stringMatching(/decisions.*1.*decisionId/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/freezes.*0.*start/),
+        expect.stringMatching(/alerts.*0.*states.*0.*state/),
+        expect.stringMatching(/decisions.*1.*decisionId/),
+        'corrections[0].end',
+      ]),
     );
     const after = await exportState(t);
-    expect([after.freezes, after.overrides, after.silences, after.alerts, after.audit.decisions, after.audit.adminChanges]).toEqual([[], [], [], [], [], []]);
+    expect([after.freezes, after.overrides, after.silences, after.alerts, after.audit.decisions, after.audit.adminChanges, after.corrections]).toEqual([[], [], [], [], [], [], []]);
+    // a malformed correction alone refuses the whole export too
+    const badCorrections: Array<[string, (c: Record<string, unknown>) => void, string]> = [
+      ['a config correction', (c) => (c.source = 'config'), 'corrections[1].source'],
+      ['an id of the config', (c) => (c.id = 'config-0123456789abcdef'), 'corrections[1].id'],
+      ['no creation time', (c) => (c.createdAt = null), 'corrections[1].createdAt'],
+      // (the two corrections share a creation instant, so either may be second: set both fields)
+      ['both slo and service', (c) => Object.assign(c, { slo: 'checkout-availability', service: 'checkout' }), 'corrections[1].service'],
+      ['a duration that is not end − start', (c) => (c.duration = '3h'), 'corrections[1].duration'],
+      ['an unknown repeat', (c) => (c.repeat = 'monthly'), 'corrections[1].repeat'],
+      ['a start with an offset (the same instant)', (c) => (c.start = new Date(Date.parse(String(c.start)) + HOUR).toISOString().replace('Z', '+01:00')), 'corrections[1].start'],
+      ['an unknown field', (c) => (c.extra = true), 'corrections[1]'],
+    ];
+    for (const [what, spoil, path] of badCorrections) {
+      const doc = structuredClone(exported);
+      spoil(doc.corrections[1]);
+      const refused = await importState(t, doc);
+      expect([what, refused.status, refused.body.details.map((d: { path: string }) => d.path)]).toEqual([what, 400, [path]]);
+    }
+    expect((await exportState(t)).corrections).toEqual([]);
     expect((await importState(t, { ...exported, format: 2 })).status).toBe(400);
     expect((await importState(t, { ...exported, secrets: [] })).status).toBe(400);
   });
@@ -188,6 +232,7 @@ describe('admin state export and import', () => {
       freezes: byId(doc.freezes),
       overrides: byId(doc.overrides),
       silences: byId(doc.silences),
+      corrections: byId(doc.corrections),
       audit: { ...doc.audit, adminChanges: doc.audit.adminChanges.filter((c: { action: string }) => c.action !== 'state.import') },
     });
     expect(comparable(again)).toEqual(comparable(exported));

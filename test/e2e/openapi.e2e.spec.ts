@@ -54,6 +54,11 @@ async function create(url: string, body: unknown): Promise<string> {
 const freezeBody = () => ({ service: 'checkout', start: iso(t.clock.now() + 24 * HOUR), end: iso(t.clock.now() + 25 * HOUR), reason: 'release train' });
 const overrideBody = () => ({ service: 'search', reason: 'hotfix for incident 4411', expiresAt: iso(t.clock.now() + HOUR), approvedBy: 'jane.doe' });
 const silenceBody = () => ({ service: 'search', until: iso(t.clock.now() + HOUR), reason: 'index rebuild' });
+const correctionBody = () => ({ service: 'checkout', start: iso(t.clock.now() + 24 * HOUR), duration: '2h', repeat: 'weekly', reason: 'DB maintenance' });
+/** A config correction (no creation time), before any traffic of the test. */
+const CONFIG_CORRECTION = `
+corrections:
+  - { slo: checkout-latency, start: "2026-01-05T02:00:00+01:00", end: "2026-01-05T03:00:00+01:00", reason: "load test" }`;
 
 /** One or more successful calls per documented operation (`METHOD /path` as in the document). */
 const CALLS: Record<string, () => Promise<Call[]>> = {
@@ -84,6 +89,12 @@ const CALLS: Record<string, () => Promise<Call[]>> = {
   'POST /v1/silences': async () => [{ method: 'POST', url: '/v1/silences', body: silenceBody() }],
   'GET /v1/silences': async () => [{ url: '/v1/silences' }],
   'DELETE /v1/silences/{id}': async () => [{ method: 'DELETE', url: `/v1/silences/${await create('/v1/silences', silenceBody())}` }],
+  'POST /v1/corrections': async () => [
+    { method: 'POST', url: '/v1/corrections', body: correctionBody() },
+    { method: 'POST', url: '/v1/corrections', body: { slo: 'checkout-availability', start: '2026-11-20T08:00:00+01:00', end: '2026-11-20T08:30:00+01:00', reason: 'provider outage' } },
+  ],
+  'GET /v1/corrections': async () => [{ url: '/v1/corrections', token: TOKENS.reader }],
+  'DELETE /v1/corrections/{id}': async () => [{ method: 'DELETE', url: `/v1/corrections/${await create('/v1/corrections', correctionBody())}` }],
   'POST /v1/admin/state/accept-loss': async () => [{ method: 'POST', url: '/v1/admin/state/accept-loss' }],
   'GET /v1/admin/state': async () => [{ url: '/v1/admin/state' }],
   'PUT /v1/admin/state': async () => [{ method: 'PUT', url: '/v1/admin/state', body: (await send({ url: '/v1/admin/state' })).body }],
@@ -93,7 +104,7 @@ const CALLS: Record<string, () => Promise<Call[]>> = {
 };
 
 /** Top-level lists that may be empty in a good answer (every other list must have data behind it). */
-const MAY_BE_EMPTY = new Set(['warnings', 'incidents', 'corrections']); // the state export reserves those two (SPEC §13)
+const MAY_BE_EMPTY = new Set(['warnings', 'incidents']); // the state export reserves incidents (SPEC §13)
 
 /** `#/components/schemas/X` → the document's components, added to ajv under DOC_ID. */
 function resolvedAgainstDocument(schema: unknown): unknown {
@@ -145,7 +156,7 @@ function servedRoutes(): string[] {
 }
 
 beforeAll(async () => {
-  t = await startTestApp(testConfig({ extraSlos: UNREACHABLE_PROMETHEUS_SLO }));
+  t = await startTestApp(testConfig({ extraSlos: UNREACHABLE_PROMETHEUS_SLO + CONFIG_CORRECTION }));
   const now = t.clock.now();
   // An hour of traffic, one event a minute: checkout fine, search failing (its page and ticket fire).
   const events = [];
@@ -168,6 +179,7 @@ beforeAll(async () => {
   await create('/v1/overrides', { service: 'checkout', reason: 'hotfix', expiresAt: iso(later + HOUR), approvedBy: 'jane.doe' });
   await create('/v1/silences', { slo: 'search-availability', until: iso(later + HOUR), reason: 'provider maintenance' });
   await create('/v1/silences', { service: 'catalog', until: iso(later + HOUR), reason: 'Prometheus migration' });
+  await create('/v1/corrections', { service: '*', start: iso(later + 48 * HOUR), duration: '30m', repeat: 'daily', reason: 'network maintenance' });
   // Allowed by the override, with a version: a deploy. Denied by the freeze: a decision naming it.
   const gate = (body: object) => send({ method: 'POST', url: '/v1/deploy-gate', token: TOKENS.ci, body });
   expect((await gate({ service: 'checkout', version: '1.2.3', environment: 'prod', requestedBy: 'ci/6' })).body.decision).toBe('allow');
@@ -255,6 +267,10 @@ describe('every documented operation answers as documented', () => {
     expect(slos.some((s) => s.evaluatedAt !== null && (s.alerts as unknown[]).length > 0)).toBe(true);
     const silences = (await send({ url: '/v1/silences' })).body.silences as Array<Record<string, unknown>>;
     expect(silences.some((s) => s.slo === null) && silences.some((s) => s.service === null)).toBe(true);
+    const corrections = (await send({ url: '/v1/corrections' })).body.corrections as Array<Record<string, unknown>>;
+    expect(corrections.some((c) => c.slo === null) && corrections.some((c) => c.service === null)).toBe(true);
+    expect(corrections.some((c) => c.createdAt === null && c.createdBy === null) && corrections.some((c) => c.createdAt !== null)).toBe(true);
+    expect(corrections.some((c) => c.repeat === null) && corrections.some((c) => c.repeat !== null)).toBe(true);
     const budget = (await send({ url: '/v1/services/checkout/budget' })).body;
     expect(budget.deploys[0].slos.length).toBeGreaterThan(0);
   });
@@ -275,6 +291,15 @@ describe('errors have the documented shape', () => {
     expect(res.status).toBe(Number(status));
     expectValid(response.content!['application/json'].schema, res.body, `${status} of ${key}`);
     if (status === '400') expect(res.body.details.length).toBeGreaterThan(0);
+  });
+
+  it('409 of DELETE /v1/corrections/{id} (a config correction)', async () => {
+    const response = operation('DELETE /v1/corrections/{id}').responses['409'];
+    expect(response?.content?.['application/json'].schema).toEqual({ $ref: '#/components/schemas/ApiError' });
+    const configured = ((await send({ url: '/v1/corrections' })).body.corrections as Array<{ id: string; source: string }>).find((c) => c.source === 'config')!;
+    const res = await send({ method: 'DELETE', url: `/v1/corrections/${configured.id}` });
+    expect(res.status).toBe(409);
+    expectValid(response.content!['application/json'].schema, res.body, '409 of DELETE /v1/corrections/{id}');
   });
 
   it('404 of an unknown route', async () => {

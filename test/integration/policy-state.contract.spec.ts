@@ -10,9 +10,10 @@ import {
   Override,
   PolicyStateRepository,
 } from '../../src/policies/ports/policy-state.repository';
+import type { ApiCorrection, CorrectionRepository } from '../../src/policies/ports/correction.repository';
 
-/** The store adapters keep freezes, overrides, silences and both audit logs together. */
-type PolicyState = PolicyStateRepository & SilenceRepository;
+/** The store adapters keep freezes, overrides, silences, corrections and both audit logs together. */
+type PolicyState = PolicyStateRepository & SilenceRepository & CorrectionRepository;
 import { MemoryPolicyStateRepository } from '../../src/store/memory/memory-policy-state.repository';
 import { RedisPolicyStateRepository } from '../../src/store/redis/redis-policy-state.repository';
 import { redisOptions, waitForRedis } from '../../src/store/redis/redis-connection';
@@ -75,6 +76,21 @@ function silence(n: number): Silence {
     reason: `maintenance ${n}`,
     createdBy: 'sre',
     createdAt: iso(n),
+  };
+}
+
+/** odd n: one SLO, repeated weekly; even n: a service ("*" for n % 4 === 0), once */
+function correction(n: number): ApiCorrection {
+  return {
+    id: `correction-${n}`,
+    ...(n % 2 === 1 ? { slo: `slo-${n}` } : { service: n % 4 === 0 ? '*' : `service-${n}` }),
+    startMs: T0 - n * 86_400_000,
+    durationMs: 7_200_000 + n,
+    repeat: n % 2 === 1 ? 'weekly' : null,
+    reason: `DB maintenance ${n}`,
+    source: 'api',
+    createdAtMs: T0 + n,
+    createdBy: 'sre',
   };
 }
 
@@ -193,6 +209,7 @@ describe.each<Kind>(['memory', 'redis'])('policy state contract (%s)', (kind) =>
     expect(await repo.listFreezes()).toEqual([]);
     expect(await repo.listOverrides()).toEqual([]);
     expect(await repo.listSilences()).toEqual([]);
+    expect(await repo.listCorrections()).toEqual([]);
     expect(await repo.listDecisions({ limit: 50 })).toEqual([]);
     expect(await repo.listDecisions({ service: 'checkout', limit: 50 })).toEqual([]);
     expect(await repo.listAdminChanges(50)).toEqual([]);
@@ -264,11 +281,52 @@ describe.each<Kind>(['memory', 'redis'])('policy state contract (%s)', (kind) =>
     expect(await repo.listFreezes()).toHaveLength(1);
   });
 
+  it('saves, lists and deletes corrections (an absent slo or service stays absent); delete returns what it removed, then null', async () => {
+    await repo.saveCorrection(correction(1));
+    await repo.saveCorrection(correction(2));
+    await repo.saveCorrection(correction(4));
+    expect(byId(await repo.listCorrections())).toEqual([correction(1), correction(2), correction(4)]);
+    const listed = (await repo.listCorrections()).find((c) => c.id === 'correction-1')!;
+    expect(Object.keys(listed).sort()).toEqual(['createdAtMs', 'createdBy', 'durationMs', 'id', 'reason', 'repeat', 'slo', 'source', 'startMs']);
+
+    expect(await repo.deleteCorrection('correction-2')).toEqual(correction(2));
+    expect(byId(await repo.listCorrections())).toEqual([correction(1), correction(4)]);
+    expect(await repo.deleteCorrection('correction-2')).toBeNull();
+    expect(await repo.deleteCorrection('no-such-correction')).toBeNull();
+
+    // saving under an existing id replaces it
+    await repo.saveCorrection({ ...correction(4), reason: 'longer', durationMs: 3_600_000 });
+    expect(byId(await repo.listCorrections())).toEqual([correction(1), { ...correction(4), reason: 'longer', durationMs: 3_600_000 }]);
+    // corrections and the other records are separate: the ids of one are unknown to the others
+    await repo.saveFreeze({ ...freeze(1), id: 'correction-1' });
+    expect(await repo.deleteFreeze('correction-4')).toBeNull();
+    expect(await repo.deleteSilence('correction-4')).toBeNull();
+    expect(await repo.deleteCorrection('correction-1')).toEqual(correction(1));
+    expect(await repo.listFreezes()).toHaveLength(1);
+    expect(await repo.deleteCorrection('correction-4')).toEqual({ ...correction(4), reason: 'longer', durationMs: 3_600_000 });
+    expect(await repo.listCorrections()).toEqual([]);
+  });
+
+  it('keeps corrections without expiry, as many as are saved', async () => {
+    await Promise.all(Array.from({ length: 250 }, (_, n) => repo.saveCorrection({ ...correction(n), startMs: 0, durationMs: 1_000, repeat: null })));
+    expect(await repo.listCorrections()).toHaveLength(250);
+  });
+
   it('keeps copies: changing an object after saving it, or a listed one, changes nothing stored (listed ones may be frozen)', async () => {
     const f = freeze(1);
     const o = override(1);
     const s = silence(1);
     const d = decision(1);
+    const c = correction(1);
+    await repo.saveCorrection(c);
+    c.reason = 'mutated';
+    const listedCorrection = (await repo.listCorrections())[0];
+    try {
+      listedCorrection.startMs = 0;
+    } catch (error) {
+      expect(error).toBeInstanceOf(TypeError);
+    }
+    expect(await repo.listCorrections()).toEqual([correction(1)]);
     await repo.saveFreeze(f);
     await repo.saveOverride(o);
     await repo.saveSilence(s);
@@ -402,6 +460,8 @@ describe('RedisPolicyStateRepository only', () => {
     await first.saveOverride(override(1));
     await first.saveSilence(silence(1));
     await first.saveSilence(silence(2));
+    await first.saveCorrection(correction(1));
+    await first.saveCorrection(correction(2));
     await first.appendDecision(decision(1));
     await first.appendDecision(decision(2, 'search'));
     await first.appendAdminChange(adminChange(1));
@@ -413,6 +473,8 @@ describe('RedisPolicyStateRepository only', () => {
     expect(await second.listOverrides()).toEqual([override(1)]);
     expect(byId(await second.listSilences())).toEqual([silence(1), silence(2)]);
     expect(await second.deleteSilence('silence-2')).toEqual(silence(2));
+    expect(byId(await second.listCorrections())).toEqual([correction(1), correction(2)]);
+    expect(await second.deleteCorrection('correction-2')).toEqual(correction(2));
     expect(await second.listDecisions({ limit: 10 })).toEqual([decision(2, 'search'), decision(1)]);
     expect(await second.listDecisions({ service: 'search', limit: 10 })).toEqual([decision(2, 'search')]);
     expect(await second.listAdminChanges(10)).toEqual([adminChange(1)]);
@@ -424,7 +486,38 @@ describe('RedisPolicyStateRepository only', () => {
     expect(await other.listOverrides()).toEqual([]);
     expect(await other.listSilences()).toEqual([]);
     expect(await other.deleteSilence('silence-1')).toBeNull();
+    expect(await other.listCorrections()).toEqual([]);
     expect(await other.listDecisions({ limit: 10 })).toEqual([]);
+  });
+
+  it('validates corrections read back: a malformed value is left out (the others answered), and deleting it answers null', async () => {
+    const prefix = newPrefix();
+    const client = await connect();
+    const repo = new RedisPolicyStateRepository(client, prefix);
+    await repo.saveCorrection(correction(1));
+    await repo.saveCorrection(correction(2));
+    const key = `${prefix}policy:corrections`;
+    const garbage: Record<string, string> = {
+      'not-json': '{"id": "not-json"',
+      'not-an-object': '[1, 2]',
+      'both-targets': JSON.stringify({ ...correction(3), slo: 'slo-3', service: 'checkout' }),
+      'no-target': JSON.stringify({ ...correction(3), slo: undefined }),
+      'bad-repeat': JSON.stringify({ ...correction(3), repeat: 'monthly' }),
+      'too-long-to-repeat': JSON.stringify({ ...correction(3), durationMs: 7 * 86_400_000 }),
+      'config-source': JSON.stringify({ ...correction(3), source: 'config' }),
+      'string-start': JSON.stringify({ ...correction(3), startMs: '2026-11-21T10:00:00Z' }),
+      'unknown-field': JSON.stringify({ ...correction(3), extra: true }),
+    };
+    for (const [field, value] of Object.entries(garbage)) await client.hset(key, field, value);
+
+    expect(byId(await repo.listCorrections())).toEqual([correction(1), correction(2)]);
+    expect(byId(await repo.listCorrections())).toEqual([correction(1), correction(2)]); // and again (logged once)
+    // the garbage is not overwritten by a read; deleting it removes it, and answers null (nothing readable removed)
+    expect(await client.hget(key, 'not-json')).toBe(garbage['not-json']);
+    expect(await repo.deleteCorrection('not-json')).toBeNull();
+    expect(await client.hexists(key, 'not-json')).toBe(0);
+    expect(await repo.deleteCorrection('correction-1')).toEqual(correction(1));
+    expect(await repo.listCorrections()).toEqual([correction(2)]);
   });
 
   it('writes only keys under its prefix', async () => {
@@ -434,12 +527,14 @@ describe('RedisPolicyStateRepository only', () => {
     await repo.saveFreeze(freeze(1));
     await repo.saveOverride(override(1));
     await repo.saveSilence(silence(1));
+    await repo.saveCorrection(correction(1));
     await repo.appendDecision(decision(1));
     await repo.appendAdminChange(adminChange(1));
     await repo.recordDeploy(deploy(1));
     const keys = await client.keys(`*${prefix.slice(0, -1)}*`);
-    expect(keys.length).toBeGreaterThanOrEqual(6);
+    expect(keys.length).toBeGreaterThanOrEqual(7);
     expect(keys).toContain(`${prefix}policy:silences`);
+    expect(keys).toContain(`${prefix}policy:corrections`);
     for (const key of keys) expect(key.startsWith(prefix)).toBe(true);
   });
 
@@ -463,6 +558,9 @@ describe('RedisPolicyStateRepository only', () => {
         ['saveSilence', () => repo.saveSilence(silence(1))],
         ['listSilences', () => repo.listSilences()],
         ['deleteSilence', () => repo.deleteSilence('silence-1')],
+        ['saveCorrection', () => repo.saveCorrection(correction(1))],
+        ['listCorrections', () => repo.listCorrections()],
+        ['deleteCorrection', () => repo.deleteCorrection('correction-1')],
         ['appendDecision', () => repo.appendDecision(decision(2))],
         ['listDecisions', () => repo.listDecisions({ limit: 10 })],
         ['listDecisions(service)', () => repo.listDecisions({ service: 'checkout', limit: 10 })],

@@ -12,6 +12,9 @@ import type { DeliveryTrigger } from '../../src/notifiers/ports/delivery-trigger
 import type { NotificationMessage } from '../../src/notifiers/ports/notification-message';
 import type { DeliveryResult } from '../../src/notifiers/drivers/notifier-driver';
 import { NotifierDrivers } from '../../src/notifiers/drivers/notifier-drivers';
+import type { Correction } from '../../src/slo/domain/corrections';
+import type { CorrectionsReader } from '../../src/slo/ports/corrections';
+import { configuredCorrection } from '../../src/policies/corrections/correction-view';
 
 /**
  * What the service tests share: configs read from YAML by the project's loader, and the few
@@ -65,6 +68,21 @@ export function evaluatedRecord(slo: string, atMs: number, options: { remaining?
     consecutiveFailures: 0,
     lastError: null,
   };
+}
+
+/**
+ * The `CORRECTIONS` port without the app (the app provides it from the policies' CorrectionService):
+ * the corrections of the config in force, mapped as the service maps them, then `stored` (API
+ * corrections; push to it to add one).
+ */
+export class MemoryCorrections implements CorrectionsReader {
+  constructor(
+    private readonly config: ConfigHolder,
+    readonly stored: Correction[] = [],
+  ) {}
+  async all(): Promise<Correction[]> {
+    return [...this.config.current.corrections.map(configuredCorrection), ...this.stored];
+  }
 }
 
 /** Delivery's "drain soon" nudge, counted. */

@@ -8,17 +8,19 @@ import {
   Override,
   PolicyStateRepository,
 } from '../../policies/ports/policy-state.repository';
+import type { ApiCorrection, CorrectionRepository } from '../../policies/ports/correction.repository';
 import { CappedList } from './capped-list';
 
 /**
- * Policy state in process. Freezes, overrides, silences and admin changes are copied and frozen
+ * Policy state in process. Freezes, overrides, silences, corrections and admin changes are copied and frozen
  * once when stored and handed out as they are (no per-read copies); decisions and deploys, appended
  * on every gate request and rarely read, are kept as JSON strings (cheaper than a frozen copy).
  */
-export class MemoryPolicyStateRepository implements PolicyStateRepository, SilenceRepository {
+export class MemoryPolicyStateRepository implements PolicyStateRepository, SilenceRepository, CorrectionRepository {
   private readonly freezes = new Map<string, Freeze>();
   private readonly overrides = new Map<string, Override>();
   private readonly silences = new Map<string, Silence>();
+  private readonly corrections = new Map<string, ApiCorrection>();
   /** decisions and deploys are kept as JSON (one stringify per gate request, parsed when listed) */
   private readonly decisions = new CappedList<string>(AUDIT_LIMITS.decisions);
   private readonly decisionsByService = new Map<string, CappedList<string>>();
@@ -56,6 +58,17 @@ export class MemoryPolicyStateRepository implements PolicyStateRepository, Silen
   async deleteSilence(id: string): Promise<Silence | null> {
     const found = this.silences.get(id) ?? null;
     this.silences.delete(id);
+    return found;
+  }
+  async saveCorrection(correction: ApiCorrection): Promise<void> {
+    this.corrections.set(correction.id, frozenCopy(correction));
+  }
+  async listCorrections(): Promise<ApiCorrection[]> {
+    return [...this.corrections.values()];
+  }
+  async deleteCorrection(id: string): Promise<ApiCorrection | null> {
+    const found = this.corrections.get(id) ?? null;
+    this.corrections.delete(id);
     return found;
   }
   async appendDecision(decision: DecisionRecord): Promise<void> {

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { AdminAuditEntry } from '../../common/admin-audit';
 import type { Silence, SilenceRepository } from '../../alerting/silences/silence';
@@ -9,13 +10,18 @@ import {
   Override,
   PolicyStateRepository,
 } from '../../policies/ports/policy-state.repository';
+import { ApiCorrection, CorrectionRepository, parseStoredCorrection } from '../../policies/ports/correction.repository';
 import { redisCall } from './redis-call';
 
 /**
- * Freezes, overrides and silences in hashes (id → JSON); decisions, admin changes and deploys in capped
- * lists, newest first (LPUSH + LTRIM in one MULTI).
+ * Freezes, overrides, silences and corrections in hashes (id → JSON); decisions, admin changes and
+ * deploys in capped lists, newest first (LPUSH + LTRIM in one MULTI).
  */
-export class RedisPolicyStateRepository implements PolicyStateRepository, SilenceRepository {
+export class RedisPolicyStateRepository implements PolicyStateRepository, SilenceRepository, CorrectionRepository {
+  private readonly logger = new Logger('PolicyState');
+  /** malformed corrections already logged (field → value): read every cycle, logged once each */
+  private readonly unreadableLogged = new Map<string, string>();
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -51,6 +57,45 @@ export class RedisPolicyStateRepository implements PolicyStateRepository, Silenc
   }
   deleteSilence(id: string): Promise<Silence | null> {
     return this.remove<Silence>('silences', id);
+  }
+
+  saveCorrection(correction: ApiCorrection): Promise<void> {
+    return this.put('corrections', correction.id, correction);
+  }
+  /**
+   * Corrections are validated as they are read back (SPEC §12, one malformed value in Redis): a
+   * malformed one is left out, with a warning naming the hash and the field (once per value), and
+   * the others are answered.
+   */
+  async listCorrections(): Promise<ApiCorrection[]> {
+    const key = this.key('corrections');
+    const all = await redisCall('read corrections', () => this.redis.hgetall(key));
+    const out: ApiCorrection[] = [];
+    for (const [id, json] of Object.entries(all)) {
+      const parsed = parseStoredCorrection(json);
+      if (!('problem' in parsed)) {
+        out.push(parsed);
+        continue;
+      }
+      if (this.unreadableLogged.get(id) !== json) {
+        if (this.unreadableLogged.size >= 1_000) this.unreadableLogged.clear();
+        this.unreadableLogged.set(id, json);
+        this.logger.warn(`Redis hash "${key}" field "${id}" is ${parsed.problem}: that correction is left out until repaired or deleted`);
+      }
+    }
+    return out;
+  }
+  async deleteCorrection(id: string): Promise<ApiCorrection | null> {
+    const key = this.key('corrections');
+    const results = await this.exec('delete corrections', (m) => m.hget(key, id).hdel(key, id));
+    const [value, removed] = results as [string | null, number];
+    if (value === null || removed !== 1) return null;
+    const parsed = parseStoredCorrection(value);
+    if ('problem' in parsed) {
+      this.logger.warn(`deleted Redis hash "${key}" field "${id}", which was ${parsed.problem}`);
+      return null;
+    }
+    return parsed;
   }
 
   async appendDecision(decision: DecisionRecord): Promise<void> {
