@@ -9,11 +9,30 @@ import { EVENT_STORE, EventIncrement, EventStore } from '../src/sources/events/e
 
 export const BENCH_TOKEN = 'bench-token-0123456789';
 
+/** The SPEC §4 extras a bench config may add: calendar windows and corrections. */
+export interface BenchVariant {
+  /** every n-th SLO on a calendar month in Europe/Paris (10: 10% of them) */
+  calendarEvery?: number;
+  /** one daily 2 h correction per service, the last one ending 4 h before `nowMs` */
+  correctionPerService?: boolean;
+  nowMs?: number;
+}
+
 /** A config with `count` events SLOs on default rules, spread over 100 services. */
-export function benchConfigYaml(count: number, redisUrl?: string, prefix = 'bench:', logLevel = 'warn'): string {
+export function benchConfigYaml(count: number, redisUrl?: string, prefix = 'bench:', logLevel = 'warn', variant: BenchVariant = {}): string {
   const lines = ['slos:'];
   for (let i = 0; i < count; i++) {
-    lines.push(`  - { id: slo-${i}, service: svc-${i % 100}, objective: 99.9, window: 30d, sli: { source: events } }`);
+    const calendar = variant.calendarEvery !== undefined && i % variant.calendarEvery === 0;
+    const window = calendar ? '{ calendar: month, timeZone: Europe/Paris }' : '30d';
+    lines.push(`  - { id: slo-${i}, service: svc-${i % 100}, objective: 99.9, window: ${window}, sli: { source: events } }`);
+  }
+  if (variant.correctionPerService) {
+    const hour = 3_600_000;
+    const start = new Date(Math.floor((variant.nowMs ?? Date.now()) / hour) * hour - 6 * hour - 3 * 86_400_000).toISOString();
+    lines.push('corrections:');
+    for (let s = 0; s < Math.min(100, count); s++) {
+      lines.push(`  - { service: svc-${s}, reason: "nightly maintenance", start: "${start}", duration: 2h, repeat: daily }`);
+    }
   }
   lines.push(
     'auth:',
@@ -26,15 +45,15 @@ export function benchConfigYaml(count: number, redisUrl?: string, prefix = 'benc
   return `${lines.join('\n')}\n`;
 }
 
-export async function startBenchApp(count: number, redisUrl?: string, nowMs = Date.now(), logLevel = 'warn') {
+export async function startBenchApp(count: number, redisUrl?: string, nowMs = Date.now(), logLevel = 'warn', variant: BenchVariant = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'slo-engine-bench-'));
   const path = join(dir, 'config.yaml');
-  writeFileSync(path, benchConfigYaml(count, redisUrl, 'bench:', logLevel));
+  writeFileSync(path, benchConfigYaml(count, redisUrl, 'bench:', logLevel, { ...variant, nowMs }));
   const read = () => loadConfig({ path, env: { LOG_LEVEL: logLevel } });
   const config = new ConfigHolder(read(), read);
   const clock = new ManualClock(nowMs);
   const app = await createApp({ config, clock, scheduler: false });
-  return { app, clock, config, store: app.get<EventStore>(EVENT_STORE) };
+  return { app, clock, config, path, store: app.get<EventStore>(EVENT_STORE) };
 }
 
 /** A day of minute-by-minute events for every SLO (about 0.3% errors), written straight to the store. */
