@@ -5,6 +5,7 @@
  *   app shell   src/main.ts, create-app.ts, app.module.ts, core.module.ts, lifecycle.ts, cli.ts
  *   cycle       src/cycle: the evaluation cycle composed from the rooms below, the scheduler
  *   surfaces    src/health, src/metrics, src/web, src/cli, src/admin
+ *   incidents   src/incidents: incidents of pages and their postmortems (implements alerting's and policies' ports)
  *   policies    src/policies: the deploy gate, freezes, overrides, audit
  *   alerting    src/alerting: decides what fires and who is told (records into the outbox)
  *   notifiers   src/notifiers: delivers what was recorded (drivers, delivery worker, heartbeat)
@@ -106,16 +107,17 @@ module.exports = {
       from: { path: ROOM('slo') },
       to: { path: ROOM('sources') },
     },
-    below('slo', ['alerting', 'notifiers', 'policies', 'sources', 'cycle', 'health', 'metrics', 'web', 'cli'], 'The budget math and evaluation know nothing of who reads or acts on them.'),
-    below('sources', ['alerting', 'notifiers', 'policies', 'cycle', 'health', 'metrics', 'web', 'cli'], 'Sources are adapters of the evaluation: they know SLOs and counts, nothing above.'),
-    below('notifiers', ['alerting', 'policies', 'sources', 'cycle', 'health', 'metrics', 'web', 'cli'], 'The notifiers deliver messages; they know nothing of alert rules or the gate.'),
-    below('alerting', ['policies', 'sources', 'cycle', 'health', 'metrics', 'web', 'cli'], 'Alerting decides from evaluations; it does not know the gate or the sources.'),
-    below('policies', ['alerting', 'sources', 'cycle', 'health', 'metrics', 'web', 'cli'], 'The gate reads budgets, not alerts or sources.'),
-    below('common', ['config', 'auth', 'slo', 'sources', 'notifiers', 'alerting', 'policies', 'cycle', 'health', 'metrics', 'web', 'cli'], 'The kernel is the ground floor.'),
-    below('config', ['auth', 'slo', 'sources', 'notifiers', 'alerting', 'policies', 'cycle', 'health', 'metrics', 'web', 'cli'], 'Config is read by every room and reads none.'),
-    below('auth', ['slo', 'sources', 'notifiers', 'alerting', 'policies', 'cycle', 'health', 'metrics', 'web', 'cli'], 'Auth checks tokens from the config; it knows no capability.'),
-    below('web', ['slo', 'sources', 'notifiers', 'alerting', 'policies', 'cycle', 'metrics', 'health', 'cli'], 'The board page is a shell; its data comes from the read API over HTTP.'),
-    below('cli', ['slo', 'sources', 'notifiers', 'alerting', 'cycle', 'metrics', 'health', 'web'], 'The CLI talks to the service over HTTP (and reads the config to validate it).'),
+    below('slo', ['alerting', 'notifiers', 'policies', 'incidents', 'sources', 'cycle', 'health', 'metrics', 'web', 'cli'], 'The budget math and evaluation know nothing of who reads or acts on them.'),
+    below('sources', ['alerting', 'notifiers', 'policies', 'incidents', 'cycle', 'health', 'metrics', 'web', 'cli'], 'Sources are adapters of the evaluation: they know SLOs and counts, nothing above.'),
+    below('notifiers', ['alerting', 'policies', 'incidents', 'sources', 'cycle', 'health', 'metrics', 'web', 'cli'], 'The notifiers deliver messages; they know nothing of alert rules or the gate.'),
+    below('alerting', ['policies', 'incidents', 'sources', 'cycle', 'health', 'metrics', 'web', 'cli'], 'Alerting decides from evaluations; it does not know the gate or the sources.'),
+    below('policies', ['alerting', 'incidents', 'sources', 'cycle', 'health', 'metrics', 'web', 'cli'], 'The gate reads budgets, not alerts or sources; overdue postmortems come through its port.'),
+    below('incidents', ['sources', 'cycle', 'health', 'metrics', 'web', 'cli'], 'Incidents follow committed alerts and read the metrics through the evaluation; they implement the ports alerting and policies declare.'),
+    below('common', ['config', 'auth', 'slo', 'sources', 'notifiers', 'alerting', 'policies', 'incidents', 'cycle', 'health', 'metrics', 'web', 'cli'], 'The kernel is the ground floor.'),
+    below('config', ['auth', 'slo', 'sources', 'notifiers', 'alerting', 'policies', 'incidents', 'cycle', 'health', 'metrics', 'web', 'cli'], 'Config is read by every room and reads none.'),
+    below('auth', ['slo', 'sources', 'notifiers', 'alerting', 'policies', 'incidents', 'cycle', 'health', 'metrics', 'web', 'cli'], 'Auth checks tokens from the config; it knows no capability.'),
+    below('web', ['slo', 'sources', 'notifiers', 'alerting', 'policies', 'incidents', 'cycle', 'metrics', 'health', 'cli'], 'The board page is a shell; its data comes from the read API over HTTP.'),
+    below('cli', ['slo', 'sources', 'notifiers', 'alerting', 'incidents', 'cycle', 'metrics', 'health', 'web'], 'The CLI talks to the service over HTTP (and reads the config to validate it).'),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

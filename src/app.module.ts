@@ -12,6 +12,7 @@ import { SloModule } from './slo/slo.module';
 import { CycleModule, SchedulerModule } from './cycle/cycle.module';
 import { PoliciesModule } from './policies/policies.module';
 import { AlertingModule } from './alerting/alerting.module';
+import { IncidentsModule } from './incidents/incidents.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SourcesModule } from './sources/sources.module';
 import { HealthModule } from './health/health.module';
@@ -41,6 +42,7 @@ export class AppModule {
         SloModule,
         AlertingModule,
         PoliciesModule,
+        IncidentsModule,
         CycleModule,
         MetricsModule,
         AdminModule,

@@ -6,6 +6,7 @@ import { AdminChangeSchema, DecisionSchema, FreezeSchema, OverrideSchema } from 
 import { ExportedCorrectionsSchema } from '../policies/corrections/corrections-api.schema';
 import { CHANGE_TYPES } from '../policies/domain/gate-matrix';
 import { ZoneSchema } from '../slo/slo-api.schema';
+import { IncidentSchema } from '../incidents/incident-api.schema';
 import type { AlertState } from '../alerting/domain/alert-state';
 import type { AlertSloInfo } from '../alerting/ports/alert-state.repository';
 import type { Delivery } from '../notifiers/ports/outbox';
@@ -49,6 +50,8 @@ const AlertStateRecordSchema = z
     rule: nullableString,
     notifiedReceivers: z.array(z.string()),
     lastNotifiedAt: z.record(z.string(), z.number()),
+    incidentId: z.string().optional().describe("a firing page's incident (SPEC §13)"),
+    remainingAtFire: z.number().nullable().optional().describe('a firing page: the budget remaining when it fired'),
   })
   .strict();
 
@@ -97,6 +100,26 @@ const NotificationMessageSchema = z
     runbook: nullableString,
     budgetUrl: z.string(),
     lastError: nullableString,
+    incident: z.object({ id: z.string(), url: z.string() }).strict().optional(),
+    resolution: z.object({ lastedSeconds: z.number(), budgetCost: z.number().nullable() }).strict().optional(),
+  })
+  .strict();
+
+const PostmortemReminderMessageSchema = z
+  .object({
+    alertKind: z.literal('postmortem'),
+    dedupKey: z.string(),
+    action: z.literal('trigger'),
+    severity: z.literal('ticket'),
+    service: z.string(),
+    team: nullableString,
+    key: z.string(),
+    what: z.enum(['postmortem', 'action-item']),
+    title: z.string(),
+    owner: nullableString,
+    dueAt: z.string(),
+    incident: z.object({ id: z.string(), url: z.string() }).strict(),
+    at: z.string(),
   })
   .strict();
 
@@ -109,7 +132,7 @@ export const ExportedDeliverySchema = apiSchema(
       receiver: z.string().describe("the receiver's name (its routing key or webhook is config, never exported)"),
       alertKey: z.string(),
       action: z.enum(['trigger', 'repeat', 'resolve']),
-      message: NotificationMessageSchema,
+      message: z.union([NotificationMessageSchema, PostmortemReminderMessageSchema]).describe("an alert's notification, or a postmortem reminder"),
       createdAtMs: z.number(),
       attempts: z.number().int().nonnegative(),
       lastError: nullableString,
@@ -153,7 +176,15 @@ export const StateExportSchema = apiSchema(
         })
         .strict(),
       deploys: z.array(DeployRecordSchema).describe('deploy markers of every service with decisions, newest first per service'),
-      incidents: z.array(z.unknown()).max(0).optional().describe('reserved (SPEC §13): always empty for now'),
+      incidents: z
+        .array(IncidentSchema)
+        .superRefine((incidents, ctx) => {
+          incidents.forEach((incident, i) => {
+            if (incident.pages.length === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i, 'pages'], message: 'an incident has at least one page' });
+          });
+        })
+        .optional()
+        .describe('incidents with their postmortems (SPEC §13), newest first; merged by id'),
       corrections: ExportedCorrectionsSchema.optional().describe('the corrections created through the API (those of the config are config)'),
     })
     .strict()
@@ -176,9 +207,10 @@ export const StateImportResultSchema = apiSchema(
           adminChanges: z.number().int(),
           deploys: z.number().int(),
           corrections: z.number().int(),
+          incidents: z.number().int(),
         })
         .strict()
-        .describe('records written, per kind (a record whose key is already stored is not counted, except freezes, overrides, silences and corrections, which are written over)'),
+        .describe('records written, per kind (a record whose key is already stored is not counted, except freezes, overrides, silences and corrections, which are written over; an incident whose id is stored is kept as stored)'),
       acceptedLoss: nullableRef(StateLossSchema).describe('the recorded state loss the import cleared; null when none'),
     })
     .strict(),

@@ -10,13 +10,16 @@ import { AUDIT_LIMITS, DeployRecord, POLICY_STATE, PolicyStateRepository } from 
 import { CORRECTION_REPOSITORY, CorrectionRepository } from '../policies/ports/correction.repository';
 import { apiCorrectionFromView, correctionView } from '../policies/corrections/correction-view';
 import { STATE_EXPORT_FORMAT, StateExport, StateExportSchema, StateImportResult } from './admin-api.schema';
+import { INCIDENT_REPOSITORY, IncidentCursor, IncidentRepository } from '../incidents/ports/incident.repository';
+import type { IncidentRecord } from '../incidents/domain/incident';
+import { incidentView, recordOfView } from '../incidents/incident-view';
 
 /**
  * SPEC §5, §10, §12: the durable state as one JSON document (`GET /v1/admin/state`) and its import
  * (`PUT /v1/admin/state`), through the ports only. Not exported: event buckets and evaluations
  * (recomputed), idempotency keys, the heartbeat slot, and anything secret (tokens, routing keys,
  * webhooks are config). Corrections: those created through the API (the config's are config).
- * Incidents do not exist yet: their array is reserved.
+ * Incidents with their postmortems, newest first (a malformed stored one is left out, logged).
  *
  * Import merges each kind by its key, after the whole document was validated:
  * - freezes, overrides, silences, corrections by `id` (written, over a stored one of the same id);
@@ -24,7 +27,9 @@ import { STATE_EXPORT_FORMAT, StateExport, StateExportSchema, StateImportResult 
  *   "nothing stored"): a stored state is newer than any export and is kept;
  * - deliveries by `id`: one not pending is recorded (with its SLO's imported states, atomically);
  * - decisions by `decisionId`, admin changes by (at, id, action), deploys by `decisionId`: those
- *   missing are appended, oldest first.
+ *   missing are appended, oldest first;
+ * - incidents by `id`: one not stored is written (an open one only if its service has no open
+ *   incident; a resolved one only within its 400 days); a stored one is newer and is kept.
  * It then clears a recorded state loss and is audited (`state.import`).
  */
 @Injectable()
@@ -40,7 +45,21 @@ export class StateTransferService {
     @Inject(OUTBOX) private readonly outbox: Outbox,
     @Inject(STATE_INTEGRITY) private readonly integrity: StateIntegrity,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(INCIDENT_REPOSITORY) private readonly incidents: IncidentRepository,
   ) {}
+
+  /** Every stored incident, newest first. */
+  private async allIncidents(): Promise<IncidentRecord[]> {
+    const out: IncidentRecord[] = [];
+    let after: IncidentCursor | null = null;
+    do {
+      const page = await this.incidents.list({ limit: 1000, after });
+      for (const problem of page.unreadable) this.logger.warn(`state export leaves out ${problem}`);
+      out.push(...page.incidents);
+      after = page.next;
+    } while (after !== null);
+    return out;
+  }
 
   async exportState(): Promise<StateExport> {
     const [freezes, overrides, silences, stored, deliveries, decisions, adminChanges, corrections] = await Promise.all([
@@ -53,6 +72,7 @@ export class StateTransferService {
       this.audit.listAdminChanges(AUDIT_LIMITS.adminChanges),
       this.corrections.listCorrections(),
     ]);
+    const incidents = await this.allIncidents();
     const services = [...new Set(decisions.map((d) => d.service))].sort();
     const deploys: DeployRecord[] = [];
     for (const service of services) deploys.push(...(await this.policy.listDeploys(service, AUDIT_LIMITS.deploysPerService)));
@@ -75,7 +95,7 @@ export class StateTransferService {
       deliveries,
       audit: { decisions, adminChanges },
       deploys,
-      incidents: [],
+      incidents: incidents.map((incident) => incidentView(incident, this.clock.now())),
       corrections: corrections.sort((a, b) => a.createdAtMs - b.createdAtMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(correctionView),
     };
   }
@@ -84,7 +104,7 @@ export class StateTransferService {
   async importState(body: unknown, actor: string): Promise<StateImportResult> {
     const doc = parseInput(StateExportSchema, body, 'invalid state export');
     const nowMs = this.clock.now();
-    const imported = { freezes: 0, overrides: 0, silences: 0, alerts: 0, deliveries: 0, decisions: 0, adminChanges: 0, deploys: 0, corrections: 0 };
+    const imported = { freezes: 0, overrides: 0, silences: 0, alerts: 0, deliveries: 0, decisions: 0, adminChanges: 0, deploys: 0, corrections: 0, incidents: 0 };
 
     for (const freeze of doc.freezes) {
       await this.policy.saveFreeze(freeze);
@@ -110,6 +130,8 @@ export class StateTransferService {
     const deliveriesBySlo = new Map<string, Delivery[]>();
     for (const d of doc.deliveries) {
       if (pendingIds.has(d.id)) continue;
+      // postmortem reminders are not imported: they belong to no SLO, and their "sent once" markers are not exported
+      if (d.message.alertKind === 'postmortem') continue;
       pendingIds.add(d.id);
       const list = deliveriesBySlo.get(d.message.slo) ?? [];
       list.push(d);
@@ -166,6 +188,10 @@ export class StateTransferService {
       deployIds.add(deploy.decisionId);
       await this.policy.recordDeploy(deploy);
       imported.deploys++;
+    }
+
+    for (const incident of [...(doc.incidents ?? [])].reverse()) {
+      if (await this.incidents.insertIfAbsent(recordOfView(incident), nowMs)) imported.incidents++;
     }
 
     const loss = await this.integrity.acceptLoss();

@@ -1,5 +1,5 @@
 /**
- * The admin audit log: every change an admin token makes (freezes, overrides, silences, corrections) with the
+ * The admin audit log: every change an admin token makes (freezes, overrides, silences, corrections, postmortems) with the
  * token's name. A port: the policy-state adapters keep it beside the records it audits.
  */
 
@@ -16,6 +16,7 @@ export const ADMIN_ACTIONS = [
   'correction.delete',
   'state.accept-loss',
   'state.import',
+  'postmortem.update',
 ] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 

@@ -142,6 +142,8 @@ export interface AppConfig {
     zones: { caution: number; freeze: number };
     onUnknown: 'allow' | 'deny';
     onNoData: 'unknown' | 'normal';
+    /** SPEC §13: when an incident needs a postmortem, when it is due, and whether an overdue one closes the gate */
+    postmortems: { budgetThreshold: number; inFreeze: boolean; due: string; gate: boolean };
   };
   auth: { publicRead: boolean; tokens: TokenConfig[] };
   server: ServerConfig;

@@ -21,7 +21,12 @@ describe('loadConfig: the bundled example', () => {
     ]);
     expect(config.notifiers).toEqual({ log: { name: 'log', type: 'log' } });
     expect(config.routes.map((r) => r.match.severity)).toEqual(['page', 'ticket']);
-    expect(config.policy).toEqual({ zones: { caution: 0.5, freeze: 0.25 }, onUnknown: 'deny', onNoData: 'unknown' });
+    expect(config.policy).toEqual({
+      zones: { caution: 0.5, freeze: 0.25 },
+      onUnknown: 'deny',
+      onNoData: 'unknown',
+      postmortems: { budgetThreshold: 0.2, inFreeze: true, due: '48h', gate: false },
+    });
   });
 
   it('warns that development tokens are in use, naming the tokens but not their values', () => {
@@ -64,7 +69,12 @@ describe('loadConfig: defaults and normalisation', () => {
       corsOrigins: [],
       externalUrl: 'http://localhost:8080',
     });
-    expect(config.policy).toEqual({ zones: { caution: 0.5, freeze: 0.25 }, onUnknown: 'deny', onNoData: 'unknown' });
+    expect(config.policy).toEqual({
+      zones: { caution: 0.5, freeze: 0.25 },
+      onUnknown: 'deny',
+      onNoData: 'unknown',
+      postmortems: { budgetThreshold: 0.2, inFreeze: true, due: '48h', gate: false },
+    });
     expect(config.auth).toEqual({ publicRead: false, tokens: [] });
     expect(config.sources).toEqual({});
     expect(config.heartbeat).toBeUndefined();

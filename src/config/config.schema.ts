@@ -51,7 +51,7 @@ const severitySchema = z.enum(['page', 'ticket']);
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export const SCOPES = ['read', 'gate', 'ingest', 'admin'] as const;
 /** SLO fields that routes match on; a label may not reuse these names. */
-export const RESERVED_MATCH_KEYS = ['slo', 'service', 'team', 'severity'] as const;
+export const RESERVED_MATCH_KEYS = ['slo', 'service', 'team', 'severity', 'kind'] as const;
 
 // ---------------------------------------------------------------- slos
 
@@ -201,8 +201,11 @@ export const RouteSchema = z
         if (match.severity !== undefined && !severitySchema.safeParse(match.severity).success) {
           ctx.addIssue({ code: 'custom', path: ['severity'], message: 'must be page or ticket' });
         }
+        if (match.kind !== undefined && !['burn-rate', 'source-unavailable', 'postmortem'].includes(match.kind)) {
+          ctx.addIssue({ code: 'custom', path: ['kind'], message: 'must be burn-rate, source-unavailable or postmortem' });
+        }
       })
-      .describe('slo, service, team, severity or any SLO label; exact strings, all must match'),
+      .describe('kind, slo, service, team, severity or any SLO label; exact strings, all must match'),
     notify: z.array(nonEmpty()).min(1).describe('notifier names'),
     repeatInterval: configDurationSchema.optional().describe('re-notify while firing'),
   })
@@ -238,6 +241,18 @@ export const PolicySchema = z
       }),
     onUnknown: z.enum(['allow', 'deny']).default('deny').describe('gate decision when an SLO is unknown'),
     onNoData: z.enum(['unknown', 'normal']).default('unknown').describe('zone of an SLO with no data in its window'),
+    postmortems: z
+      .object({
+        budgetThreshold: num(z.number().gt(0, 'must be greater than 0').lte(1, 'must be at most 1'))
+          .default(0.2)
+          .describe("an incident that cost one SLO at least this fraction of its budget needs a postmortem (SPEC §13)"),
+        inFreeze: bool().default(true).describe('every incident opened while the service is in freeze or exhausted needs one'),
+        due: configDurationSchema.default('48h').describe('a required postmortem is due this long after the incident resolves'),
+        gate: bool().default(false).describe('true: an overdue postmortem of the service denies feature, db-migration and infra changes'),
+      })
+      .strict()
+      .default({})
+      .describe('postmortems the policy requires (SPEC §13)'),
   })
   .strict()
   .describe('error-budget policy');

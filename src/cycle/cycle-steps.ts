@@ -4,7 +4,7 @@
  * Every later step names the steps that must have succeeded in the same cycle for it to run; a step
  * whose prerequisite failed or was skipped is skipped, and says so in the cycle summary.
  */
-export type CycleStepName = 'alerts' | 'heartbeat';
+export type CycleStepName = 'alerts' | 'incidents' | 'heartbeat';
 
 export interface CycleStepDeclaration {
   name: CycleStepName;
@@ -16,7 +16,11 @@ export interface CycleStepDeclaration {
 
 export const CYCLE_STEPS: readonly CycleStepDeclaration[] = [
   { name: 'alerts', requires: [], purpose: 'alert transitions and notifications, committed together (SPEC §4, §6)' },
-  // incidents (SPEC §13) come here: they are opened and closed from the alert transitions
+  {
+    name: 'incidents',
+    requires: ['alerts'],
+    purpose: 'incidents opened, joined and resolved from the committed page alerts, their numbers, postmortem reminders (SPEC §13)',
+  },
   {
     name: 'heartbeat',
     requires: ['alerts'],

@@ -6,6 +6,7 @@ import { Inject } from '@nestjs/common';
 import { CLOCK, Clock } from '../common/clock';
 import { EvaluatedCycle, EvaluationService } from '../slo/evaluation.service';
 import { AlertingService } from '../alerting/alerting.service';
+import { IncidentsService } from '../incidents/incidents.service';
 import { HeartbeatService } from '../notifiers/delivery/heartbeat.service';
 import { formatDuration } from '../common/duration';
 import { MIN_STALL_DEADLINE_MS, stallDeadlineMs } from '../common/duration-limits';
@@ -37,8 +38,8 @@ export interface CycleSummary {
 type CycleOutcome = Pick<CycleSummary, 'slos' | 'succeeded' | 'failed' | 'error' | 'steps' | 'failures' | 'alerted'>;
 
 /**
- * One evaluation cycle (SPEC §4, §6): evaluate every SLO, then the declared steps in order
- * (`CYCLE_STEPS`: alerting, then the heartbeat, which runs only when alerting succeeded). A cycle
+ * One evaluation cycle (SPEC §4, §6, §13): evaluate every SLO, then the declared steps in order
+ * (`CYCLE_STEPS`: alerting, incidents, then the heartbeat, which runs only when alerting succeeded). A cycle
  * already running is not doubled. Every finished cycle is logged and told to the summary listeners
  * (metrics).
  *
@@ -76,9 +77,11 @@ export class EvaluationCycle {
     alerting: AlertingService,
     heartbeat: HeartbeatService,
     @Inject(STATE_INTEGRITY) private readonly integrity: StateIntegrity,
+    incidents: IncidentsService,
   ) {
     this.runners = {
       alerts: (cycle) => alerting.afterEvaluation(cycle),
+      incidents: (cycle) => incidents.step(cycle),
       // SPEC §12: no heartbeat while a state loss is unacknowledged (pages may be missing)
       heartbeat: (cycle) => (this.stateLoss ? Promise.resolve({ sent: false, reason: 'state loss not accepted' }) : heartbeat.afterCycle(cycle.nowMs)),
     };

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ConfigHolder } from '../config/config-holder';
 import { CLOCK, Clock } from '../common/clock';
@@ -6,7 +6,8 @@ import { NotFoundError } from '../common/domain-error';
 import { describeStateLoss, STATE_INTEGRITY, StateIntegrity, type StateLoss } from '../common/state-integrity';
 import { SloQueryService } from '../slo/slo-query.service';
 import type { BudgetObject, SloStanding } from '../slo/budget-view';
-import { decideGate, freezeCovers, GateOutcome, overrideActive } from './domain/gate-policy';
+import { decideGate, freezeCovers, GateOutcome, overrideActive, type OverduePostmortem } from './domain/gate-policy';
+import { OVERDUE_POSTMORTEMS, OverduePostmortemsReader } from './ports/overdue-postmortems';
 import type { ChangeType } from './domain/gate-matrix';
 import { DecisionRecord, DeployRecord, Freeze, Override, POLICY_STATE, PolicyStateRepository } from './ports/policy-state.repository';
 import { CHANGE_EVENTS, ChangeEventSender } from '../notifiers/ports/change-events';
@@ -63,18 +64,26 @@ export class DeployGateService {
     @Inject(CHANGE_EVENTS) private readonly changeEvents: ChangeEventSender,
     private readonly counters: GateDecisionCounters,
     @Inject(STATE_INTEGRITY) private readonly integrity: StateIntegrity,
+    @Optional() @Inject(OVERDUE_POSTMORTEMS) private readonly postmortems: OverduePostmortemsReader | null = null,
   ) {}
+
+  /** The service's overdue postmortems when `policy.postmortems.gate` is on (SPEC §7); none otherwise. */
+  private overduePostmortems(service: string, nowMs: number): Promise<OverduePostmortem[]> {
+    if (!this.config.current.policy.postmortems.gate || !this.postmortems) return Promise.resolve([]);
+    return this.postmortems.overdueOf(service, nowMs);
+  }
 
   async decide(request: GateRequest, tokenName: string): Promise<GateResponse> {
     const nowMs = this.clock.now();
     const slosOfService = this.slosOrThrow(request.service);
-    const [standings, freezes, overrides, loss] = await Promise.all([
+    const [standings, freezes, overrides, loss, overdue] = await Promise.all([
       this.budgets.standings(slosOfService),
       this.state.listFreezes(),
       this.state.listOverrides(),
       this.integrity.check(nowMs),
+      this.overduePostmortems(request.service, nowMs),
     ]);
-    const { outcome, freezeIds, overrideId } = this.evaluate(request.service, request.changeType, nowMs, standings, freezes, overrides, loss);
+    const { outcome, freezeIds, overrideId } = this.evaluate(request.service, request.changeType, nowMs, standings, freezes, overrides, loss, overdue);
     const decisionId = randomUUID();
     const at = new Date(nowMs).toISOString();
     const slos = outcome.slos.map((s) => ({ slo: s.slo, zone: s.zone, remaining: s.remaining }));
@@ -130,14 +139,15 @@ export class DeployGateService {
 
   async serviceBudget(service: string): Promise<ServiceBudget> {
     const nowMs = this.clock.now();
-    const [budgets, freezes, overrides, loss] = await Promise.all([
+    const [budgets, freezes, overrides, loss, overdue] = await Promise.all([
       this.budgets.budgets(this.slosOrThrow(service)),
       this.state.listFreezes(),
       this.state.listOverrides(),
       this.integrity.check(nowMs),
+      this.overduePostmortems(service, nowMs),
     ]);
     const standings = budgets.map((b) => ({ slo: b.slo, zone: b.zone, remaining: b.budget.remaining }));
-    const { outcome } = this.evaluate(service, 'feature', nowMs, standings, freezes, overrides, loss);
+    const { outcome } = this.evaluate(service, 'feature', nowMs, standings, freezes, overrides, loss, overdue);
     const deploys = await this.state.listDeploys(service, DEPLOYS_SHOWN);
     const remainingNow = new Map(budgets.map((b) => [b.slo, b.budget.remaining]));
     return {
@@ -174,6 +184,7 @@ export class DeployGateService {
     freezes: readonly Freeze[],
     overrides: readonly Override[],
     loss: StateLoss | null,
+    overduePostmortems: readonly OverduePostmortem[],
   ) {
     const config = this.config.current;
     const covering = freezes.filter((f) => freezeCovers(f, service, nowMs));
@@ -187,6 +198,7 @@ export class DeployGateService {
       onUnknown: config.policy.onUnknown,
       thresholds: config.policy.zones,
       stateLoss: loss ? describeStateLoss(loss) : null,
+      overduePostmortems,
     });
     return { outcome, freezeIds: covering.map((f) => f.id), overrideId: active[0]?.id ?? null };
   }

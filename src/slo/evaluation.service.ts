@@ -5,10 +5,14 @@ import { EVALUATION_REPOSITORY, EvaluationRepository, SloEvaluationRecord } from
 import { CountsRequest, CountsResult, METRICS_SOURCES, MetricsSource } from './ports/metrics-source';
 import { CORRECTIONS, CorrectionsReader } from './ports/corrections';
 import { correctionsBySlo, type Correction } from './domain/corrections';
+import { composeCounts, planCounts, type CountPlan } from './domain/count-plan';
+import { errorRatio, type BudgetNumbers, type Counts } from './domain/budget-math';
+import { durationMs } from '../common/duration';
+import { budgetFromAnswers, countPlanOf, evaluateSlo, sloWindows, SloWindows } from './slo-evaluator';
 
 const NO_CORRECTIONS: readonly Correction[] = [];
-import type { CountPlan } from './domain/count-plan';
-import { countPlanOf, evaluateSlo, sloWindows, SloWindows } from './slo-evaluator';
+/** Instant reads of a remote source without range reads, at most, for one series of past ratios. */
+const MAX_INSTANT_READS = 60;
 
 /** What the steps after evaluation (alerting, heartbeat) get: the SLOs and their fresh records. */
 export interface EvaluatedCycle {
@@ -81,6 +85,66 @@ export class EvaluationService {
     return this.corrections.all();
   }
 
+  /** Whether the SLO's source answers past instants from a local view (cheap: the event store). */
+  readsLocally(slo: SloConfig): boolean {
+    return this.sourceOf(slo)?.countsAt !== undefined;
+  }
+
+  /**
+   * The SLO's budget numbers as they were at `atMs` (SPEC §4; the corrections in force applied),
+   * from its metrics source: what an evaluation at `atMs` would have computed. Rejects when the
+   * source cannot answer (by `deadline`) or the corrections cannot be read.
+   */
+  async budgetAt(slo: SloConfig, atMs: number, deadline: AbortSignal): Promise<BudgetNumbers> {
+    const source = this.sourceOrThrow(slo);
+    const corrections = correctionsBySlo(await this.corrections.all(), [slo]).get(slo.id) ?? NO_CORRECTIONS;
+    const plan = this.planOf(slo, corrections, atMs);
+    const request: CountsRequest = { slo, labels: plan.labels, windowsMs: plan.windowsMs, ranges: plan.ranges };
+    const raw = source.countsAt ? source.countsAt(request, atMs) : answerOf(await source.counts([request], atMs, deadline), slo);
+    return budgetFromAnswers(slo, this.windowsOf(slo), plan, raw, atMs);
+  }
+
+  /**
+   * The error ratio of the rolling `window` (`5m`) ending at each of `instants` (null: no data).
+   * A local source reads each instant, corrections applied. A remote one reads the grid the
+   * instants lie on (newest first, evenly spaced) with one range read when it can (corrections are
+   * not applied there), else with instant reads, at most {@link MAX_INSTANT_READS} (the older
+   * instants answer null). Rejects when the source cannot answer.
+   */
+  async errorRatiosAt(slo: SloConfig, window: string, instants: readonly number[], deadline: AbortSignal): Promise<Array<number | null>> {
+    const source = this.sourceOrThrow(slo);
+    const windowMs = durationMs(window);
+    const ratio = (counts: Counts | null | undefined): number | null => (counts ? errorRatio(counts.good, counts.total) : null);
+    if (source.countsAt) {
+      const corrections = correctionsBySlo(await this.corrections.all(), [slo]).get(slo.id) ?? NO_CORRECTIONS;
+      return instants.map((atMs) => {
+        const plan = planCounts({ slo: { id: slo.id, service: slo.service, window: slo.window }, labels: [window], windowsMs: [windowMs] }, corrections, atMs);
+        const raw = source.countsAt!({ slo, labels: plan.labels, windowsMs: plan.windowsMs, ranges: plan.ranges }, atMs);
+        return ratio(composeCounts(plan, raw).counts[window]);
+      });
+    }
+    if (instants.length === 0) return [];
+    if (source.countsOverRange && instants.length > 1) {
+      const stepMs = instants[0] - instants[1];
+      const oldest = instants[instants.length - 1];
+      const series = await source.countsOverRange(slo, window, { fromMs: oldest, toMs: instants[0], stepMs }, deadline);
+      return instants.map((atMs) => ratio(series[Math.round((atMs - oldest) / stepMs)]));
+    }
+    const out: Array<number | null> = instants.map(() => null);
+    for (let i = 0; i < Math.min(instants.length, MAX_INSTANT_READS); i++) {
+      const request: CountsRequest = { slo, labels: [window], windowsMs: [windowMs] };
+      out[i] = ratio(answerOf(await source.counts([request], instants[i], deadline), slo)[window]);
+      if (out[i] === null) break;
+    }
+    return out;
+  }
+
+  private sourceOrThrow(slo: SloConfig): MetricsSource {
+    const source = this.sourceOf(slo);
+    if (!source) throw new Error(`${slo.sli.source}: no metrics source for ${slo.id}`);
+    return source;
+  }
+
   windowsOf(slo: SloConfig): SloWindows {
     let windows = this.windowsCache.get(slo);
     if (!windows) {
@@ -151,4 +215,11 @@ export class EvaluationService {
       };
     }
   }
+}
+
+/** The one SLO's answer of a `counts` call; rejects with its error. */
+function answerOf(answers: Map<string, CountsResult>, slo: SloConfig): Record<string, Counts> {
+  const answer = answers.get(slo.id) ?? new Error(`${slo.sli.source}: no counts for ${slo.id}`);
+  if (answer instanceof Error) throw answer;
+  return answer;
 }

@@ -33,8 +33,12 @@ import { CORRECTION_REPOSITORY } from '../policies/ports/correction.repository';
 import { MemoryPolicyStateRepository } from './memory/memory-policy-state.repository';
 import { RedisPolicyStateRepository } from './redis/redis-policy-state.repository';
 import { ALERT_STATE_REPOSITORY } from '../alerting/ports/alert-state.repository';
+import { REMINDER_OUTBOX } from '../alerting/ports/reminder-outbox';
 import { OUTBOX } from '../notifiers/ports/outbox';
 import { MemoryAlertStore } from './memory/memory-alert-store';
+import { INCIDENT_REPOSITORY } from '../incidents/ports/incident.repository';
+import { MemoryIncidentRepository } from './memory/memory-incident.repository';
+import { RedisIncidentRepository } from './redis/redis-incident.repository';
 import { RedisAlertStore } from './redis/redis-alert-store';
 
 const ALERT_STORE = Symbol('ALERT_STORE');
@@ -149,6 +153,7 @@ export class StoreModule {
         },
         { provide: ALERT_STATE_REPOSITORY, useExisting: ALERT_STORE },
         { provide: OUTBOX, useExisting: ALERT_STORE },
+        { provide: REMINDER_OUTBOX, useExisting: ALERT_STORE },
         {
           provide: STATE_INTEGRITY,
           inject: [REDIS_CLIENT, ConfigHolder, METRICS_REGISTRY],
@@ -167,6 +172,12 @@ export class StoreModule {
             };
             return integrity;
           },
+        },
+        {
+          provide: INCIDENT_REPOSITORY,
+          inject: [REDIS_CLIENT, ConfigHolder, CLOCK],
+          useFactory: (redis: Redis | null, config: ConfigHolder, clock: Clock) =>
+            redis ? new RedisIncidentRepository(redis, config.current.server.redisPrefix) : new MemoryIncidentRepository(clock),
         },
         { provide: SILENCE_REPOSITORY, useExisting: POLICY_STATE },
         { provide: CORRECTION_REPOSITORY, useExisting: POLICY_STATE },
@@ -195,7 +206,9 @@ export class StoreModule {
         ADMIN_AUDIT,
         ALERT_STATE_REPOSITORY,
         OUTBOX,
+        REMINDER_OUTBOX,
         HEARTBEAT_SLOT,
+        INCIDENT_REPOSITORY,
         STATE_INTEGRITY,
         STATE_HEALTH,
       ],

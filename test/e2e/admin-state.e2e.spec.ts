@@ -116,7 +116,7 @@ describe('admin state export and import', () => {
       alerts: [expect.objectContaining({ slo: 'search-fast', about: expect.objectContaining({ service: 'search' }) })],
       deliveries: [],
       deploys: [expect.objectContaining({ service: 'checkout', version: '2.0.0' })],
-      incidents: [],
+      incidents: [expect.objectContaining({ service: 'search', state: 'open', pages: [expect.objectContaining({ slo: 'search-fast', resolvedAt: null })] })],
       corrections: expect.arrayContaining([
         expect.objectContaining({ service: 'checkout', slo: null, duration: '1h', repeat: 'weekly', reason: 'DB maintenance', source: 'api', createdBy: 'sre' }),
         expect.objectContaining({ slo: 'checkout-availability', service: null, repeat: null, reason: 'provider outage', source: 'api' }),
@@ -142,7 +142,7 @@ describe('admin state export and import', () => {
     const imported = await importState(t, exported);
     expect(imported.status).toBe(200);
     expect(imported.body).toEqual({
-      imported: { freezes: 1, overrides: 1, silences: 1, alerts: 1, deliveries: 0, decisions: 2, adminChanges: 5, deploys: 1, corrections: 2 },
+      imported: { freezes: 1, overrides: 1, silences: 1, alerts: 1, deliveries: 0, decisions: 2, adminChanges: 5, deploys: 1, corrections: 2, incidents: 1 },
       acceptedLoss: { lostAt: expect.any(String), reason: expect.stringContaining('marker') },
     });
 
@@ -164,10 +164,13 @@ describe('admin state export and import', () => {
       await cycleAndDeliver(t);
     }
     expect(pdEvents(pd)).toEqual([`trigger ${PAGE}`]);
+    // the incident is back, still open, and no second one was opened for the same page
+    const incidents = (await t.request({ url: '/v1/incidents', token: TOKENS.ci })).body.incidents;
+    expect(incidents.map((i: { id: string; state: string }) => [i.id, i.state])).toEqual([[exported.incidents[0].id, 'open']]);
 
     // importing the same export again adds nothing but its own audit entry
     const again = await importState(t, exported);
-    expect(again.body.imported).toMatchObject({ alerts: 0, deliveries: 0, decisions: 0, adminChanges: 0, deploys: 0 });
+    expect(again.body.imported).toMatchObject({ alerts: 0, deliveries: 0, decisions: 0, adminChanges: 0, deploys: 0, incidents: 0 });
     expect(again.body.acceptedLoss).toBeNull();
   });
 

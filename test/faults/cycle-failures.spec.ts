@@ -47,6 +47,7 @@ server:
   const zero = new Map([
     ['slo_engine_cycle_failures_total{step="evaluate"}', 0],
     ['slo_engine_cycle_failures_total{step="alerts"}', 0],
+    ['slo_engine_cycle_failures_total{step="incidents"}', 0],
     ['slo_engine_cycle_failures_total{step="heartbeat"}', 0],
     ['slo_engine_cycle_failures_total{step="stalled"}', 0],
     ['slo_engine_last_successful_cycle_timestamp_seconds', 0],
@@ -66,7 +67,7 @@ server:
     .spyOn(t.app.get<AlertStateRepository>(ALERT_STATE_REPOSITORY), 'loadAll')
     .mockRejectedValueOnce(new StateUnavailableError('state store unavailable (load alert states): ECONNREFUSED'));
   const failedAlerts = await cycle.runCycle(T0 + 20 * SECOND);
-  expect(failedAlerts).toMatchObject({ failures: ['alerts'], alerted: false, steps: { heartbeat: { skipped: 'alerts did not succeed' } } });
+  expect(failedAlerts).toMatchObject({ failures: ['alerts'], alerted: false, steps: { incidents: { skipped: 'alerts did not succeed' }, heartbeat: { skipped: 'alerts did not succeed' } } });
   loadAll.mockRestore();
 
   expect(await metrics()).toEqual(

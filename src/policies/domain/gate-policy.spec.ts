@@ -314,3 +314,36 @@ describe('decideGate: a state loss not yet accepted (SPEC §7, §12)', () => {
     expect(decideGate(gate({ stateLoss: null }))).toEqual(decideGate(gate({})));
   });
 });
+
+describe('decideGate: an overdue postmortem with policy.postmortems.gate (SPEC §7, §13)', () => {
+  const OVERDUE = [{ incidentId: 'inc-20251220-0123456789ab', dueAt: '2025-12-22T10:00:00.000Z' }];
+  const REASON = 'the postmortem of incident inc-20251220-0123456789ab is overdue (due 2025-12-22T10:00:00.000Z; policy.postmortems.gate)';
+
+  it.each<[ChangeType, 'allow' | 'deny']>([
+    ['feature', 'deny'],
+    ['db-migration', 'deny'],
+    ['infra', 'deny'],
+    ['fix', 'allow'],
+    ['rollback', 'allow'],
+    ['security', 'allow'],
+  ])('%s: %s, naming the incident', (changeType, decision) => {
+    const outcome = decideGate(gate({ changeType, overduePostmortems: OVERDUE }));
+    expect(outcome.decision).toBe(decision);
+    expect(outcome.reasons[0]).toBe(
+      decision === 'deny' ? `${REASON}; only fix, rollback and security changes may ship until it is written` : `${REASON}; ${changeType} changes still pass`,
+    );
+  });
+
+  it('adds to what else denies, and an override lets the change pass, saying what it bypasses', () => {
+    const frozen = decideGate(gate({ freezes: [FREEZE], overduePostmortems: OVERDUE }));
+    expect(frozen.decision).toBe('deny');
+    expect(frozen.reasons).toHaveLength(2);
+    const overridden = decideGate(gate({ overrides: [OVERRIDE], overduePostmortems: OVERDUE }));
+    expect(overridden).toMatchObject({ decision: 'allow', reasons: [OVERRIDE_REASON] });
+    expect(overridden.warnings).toEqual([expect.stringContaining('overdue postmortem of incident inc-20251220-0123456789ab')]);
+  });
+
+  it('none overdue (or the rule off: no list) decides as before', () => {
+    expect(decideGate(gate({ overduePostmortems: [] }))).toEqual(decideGate(gate({})));
+  });
+});

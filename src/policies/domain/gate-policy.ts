@@ -30,6 +30,16 @@ export interface ActiveOverride {
   approvedBy: string;
 }
 
+/** An overdue postmortem of the service (SPEC §7, §13), for the gate rule of `policy.postmortems.gate`. */
+export interface OverduePostmortem {
+  incidentId: string;
+  /** ISO-8601: when it was due */
+  dueAt: string;
+}
+
+/** What an overdue postmortem denies with `policy.postmortems.gate: true` (fix, rollback and security pass). */
+export const POSTMORTEM_GATED_CHANGE_TYPES: readonly ChangeType[] = ['feature', 'db-migration', 'infra'];
+
 export interface GateInput {
   service: string;
   changeType: ChangeType;
@@ -47,6 +57,11 @@ export interface GateInput {
    * security is denied, whatever the (possibly vanished) overrides, freezes and budgets say.
    */
   stateLoss?: string | null;
+  /**
+   * The service's overdue postmortems, when `policy.postmortems.gate` is on (absent or empty: the
+   * rule does not apply): they deny feature, db-migration and infra changes, naming each incident.
+   */
+  overduePostmortems?: readonly OverduePostmortem[];
 }
 
 export interface GateSloOutcome {
@@ -93,6 +108,9 @@ export function decideGate(input: GateInput): GateOutcome {
   const freezeReasons = input.freezes.map((f) => freezeReason(f, input.service, change));
   const denyingSlos = slos.filter((s) => s.decision === 'deny');
   const noSlos = slos.length === 0 ? noSlosReason(input) : null;
+  const overdue = input.overduePostmortems ?? [];
+  const postmortemGated = overdue.length > 0 && POSTMORTEM_GATED_CHANGE_TYPES.includes(change);
+  const postmortemReasons = overdue.map((p) => postmortemReason(p, change));
   const warnings = slos
     .filter((s) => matrixCell(s.zone, change) === 'allow-with-warning')
     .map((s) => `${CAUTION_WARNING} (${s.slo}: ${remainingText(s.remaining)} of the error budget left)`);
@@ -108,6 +126,7 @@ export function decideGate(input: GateInput): GateOutcome {
       ...(exempt ? [] : input.freezes.map((f) => `freeze ${f.id}`)),
       ...denyingSlos.map((s) => `${s.slo} (${s.zone} zone)`),
       ...(noSlos?.decision === 'deny' ? [`${input.service} (no SLOs)`] : []),
+      ...(postmortemGated ? overdue.map((p) => `overdue postmortem of incident ${p.incidentId}`) : []),
     ];
     if (bypassed.length > 0) {
       warnings.push(`override bypasses what would deny this ${change} change: ${bypassed.join(', ')}`);
@@ -117,16 +136,17 @@ export function decideGate(input: GateInput): GateOutcome {
 
   const frozen = input.freezes.length > 0 && !exempt;
   const sloDenies = denyingSlos.length > 0 || noSlos?.decision === 'deny';
-  if (frozen || sloDenies) {
+  if (frozen || sloDenies || postmortemGated) {
     const reasons = [
       ...(frozen ? freezeReasons : []),
+      ...(postmortemGated ? postmortemReasons : []),
       ...denyingSlos.map((s) => sloReason(s, input)),
       ...(noSlos?.decision === 'deny' ? [noSlos.reason] : []),
     ];
     return { decision: 'deny', zone, reasons, warnings: [], slos };
   }
 
-  const reasons = [...freezeReasons, ...slos.map((s) => sloReason(s, input)), ...(noSlos ? [noSlos.reason] : [])];
+  const reasons = [...freezeReasons, ...postmortemReasons, ...slos.map((s) => sloReason(s, input)), ...(noSlos ? [noSlos.reason] : [])];
   return { decision: 'allow', zone, reasons, warnings, slos };
 }
 
@@ -144,6 +164,13 @@ function freezeReason(f: ActiveFreeze, service: string, change: ChangeType): str
   return isFreezeExempt(change)
     ? `${head}; ${change} changes are exempt from freezes`
     : `${head}; only rollback and security changes may ship`;
+}
+
+function postmortemReason(p: OverduePostmortem, change: ChangeType): string {
+  const head = `the postmortem of incident ${p.incidentId} is overdue (due ${p.dueAt}; policy.postmortems.gate)`;
+  return POSTMORTEM_GATED_CHANGE_TYPES.includes(change)
+    ? `${head}; only fix, rollback and security changes may ship until it is written`
+    : `${head}; ${change} changes still pass`;
 }
 
 /** "<slo>: <budget state>[; <why this change is allowed or blocked>]" */

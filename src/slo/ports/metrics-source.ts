@@ -37,6 +37,13 @@ export interface MetricsSource {
    * absent where each point would cost remote queries.
    */
   countsAt?(request: CountsRequest, atMs: number): Record<string, Counts>;
+  /**
+   * Counts of one rolling window (a label as written, `5m`) ending at each instant of the grid
+   * `fromMs, fromMs + stepMs, …, ≤ toMs`, oldest first, from one range read per query (where
+   * point-in-time reads are remote: Prometheus' `query_range`); null for an instant without a
+   * sample. Rejects when the source cannot answer by the time `deadline` aborts.
+   */
+  countsOverRange?(slo: SloConfig, window: string, grid: { fromMs: number; toMs: number; stepMs: number }, deadline: AbortSignal): Promise<Array<Counts | null>>;
 }
 
 /** The list of every `MetricsSource` (a multi-provider: the sources module provides it). */

@@ -5,6 +5,8 @@ import { ConfigHolder } from '../../config/config-holder';
 import { formatDuration } from '../../common/duration';
 import { METRICS_REGISTRY } from '../../common/metrics-registry';
 import { safeTimeout } from '../../common/safe-timer';
+import type { SloConfig } from '../../config/app-config';
+import type { Counts } from '../../slo/domain/budget-math';
 import type { CountsRequest, CountsResult, MetricsSource } from '../../slo/ports/metrics-source';
 import { PrometheusSettings, PrometheusSource } from './prometheus-source';
 
@@ -76,6 +78,26 @@ export class PrometheusMetricsSource implements MetricsSource, OnApplicationShut
       deadline.removeEventListener('abort', onDeadline);
     }
     return out;
+  }
+
+  /**
+   * One window's counts over a grid of instants (the incidents' search back in time, SPEC §4): one
+   * `query_range` per query, ended by the configured timeout or `deadline`, whichever comes first.
+   */
+  async countsOverRange(slo: SloConfig, window: string, grid: { fromMs: number; toMs: number; stepMs: number }, deadline: AbortSignal): Promise<Array<Counts | null>> {
+    const source = this.sourceFor(this.config.current.sources.prometheus);
+    if (!source) throw new Error('prometheus: no source configured');
+    const giveUp = new AbortController();
+    const timeout = safeTimeout(() => giveUp.abort(new Error(`timeout after ${formatDuration(source.settings.timeoutMs)}`)), source.settings.timeoutMs).unref();
+    const onDeadline = () => giveUp.abort(new Error('not answered within the deadline'));
+    if (deadline.aborted) onDeadline();
+    else deadline.addEventListener('abort', onDeadline, { once: true });
+    try {
+      return await source.source.rangeCounts(slo, window, grid, giveUp.signal);
+    } finally {
+      timeout.clear();
+      deadline.removeEventListener('abort', onDeadline);
+    }
   }
 
   onApplicationShutdown(): void {

@@ -1,10 +1,13 @@
 import type { AppConfig, SloConfig } from '../../config/app-config';
 import type { Counts } from '../../slo/domain/budget-math';
 import type { CountRange } from '../../slo/domain/count-plan';
-import { PrometheusSli, queryValue, rangeWindow, windowCounts, windowQueries } from './promql';
+import { PrometheusSli, queryValue, rangeValues, rangeWindow, windowCounts, windowQueries } from './promql';
 import { PrometheusHttp } from './prometheus-http';
 
 export type PrometheusSettings = NonNullable<AppConfig['sources']['prometheus']>;
+
+/** Points per range query at most (Prometheus refuses more than 11,000 per series). */
+export const RANGE_POINTS = 10_000;
 
 /**
  * Reads `prometheus` SLIs through the Prometheus HTTP API (`/api/v1/query`, instant queries at the
@@ -74,6 +77,51 @@ export class PrometheusSource {
       }),
     ]);
     return Object.fromEntries(entries);
+  }
+
+  /**
+   * Good and total of `window` (`5m`) ending at each instant of the grid `fromMs, fromMs + stepMs,
+   * … ≤ toMs`, oldest first, from `query_range` (at most {@link RANGE_POINTS} points per request, the
+   * same timeout, size bound and concurrency as instant queries); null where the total has no sample.
+   */
+  async rangeCounts(slo: SloConfig, window: string, grid: { fromMs: number; toMs: number; stepMs: number }, signal?: AbortSignal): Promise<Array<Counts | null>> {
+    if (slo.sli.source !== 'prometheus') throw new Error(`${slo.id} is not a prometheus SLO`);
+    const { fromMs, toMs, stepMs } = grid;
+    if (!(stepMs >= 1000) || !(toMs >= fromMs)) throw new Error('prometheus: invalid range grid');
+    const queries = windowQueries(slo.sli, window);
+    const out: Array<Counts | null> = [];
+    for (let start = fromMs; start <= toMs; start += RANGE_POINTS * stepMs) {
+      const end = Math.min(toMs, start + (RANGE_POINTS - 1) * stepMs);
+      const ask = (query: string | undefined) => (query === undefined ? Promise.resolve(undefined) : this.queryRange(query, start, end, stepMs, signal));
+      const [good, error, total] = await Promise.all([ask(queries.good), ask(queries.error), ask(queries.total)]);
+      for (let at = start; at <= end; at += stepMs) {
+        const t = total!.get(at);
+        if (t === undefined) {
+          out.push(null);
+          continue;
+        }
+        out.push(windowCounts({ good: good ? (good.get(at) ?? 0) : undefined, error: error ? (error.get(at) ?? 0) : undefined, total: t }));
+      }
+    }
+    return out;
+  }
+
+  private async queryRange(query: string, fromMs: number, toMs: number, stepMs: number, signal?: AbortSignal): Promise<Map<number, number>> {
+    try {
+      await this.slot(signal);
+    } catch (error) {
+      throw new Error(`prometheus: ${describe(error)}`);
+    }
+    try {
+      const params = { query, start: (fromMs / 1000).toFixed(3), end: (toMs / 1000).toFixed(3), step: (stepMs / 1000).toFixed(3) };
+      const response = await this.http.get('api/v1/query_range', params, signal);
+      if (typeof response.body !== 'object' || response.body === null) throw new Error(`Prometheus answered HTTP ${response.status}`);
+      return rangeValues(response.body);
+    } catch (error) {
+      throw new Error(`prometheus: ${describe(error)}`);
+    } finally {
+      this.release();
+    }
   }
 
   private async query(query: string, nowMs: number, signal?: AbortSignal): Promise<number> {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { queryValue, windowCounts, windowQueries, windowQuery } from './promql';
+import { queryValue, rangeValues, windowCounts, windowQueries, windowQuery } from './promql';
 
 const vector = (...values: string[]) => ({ status: 'success', data: { resultType: 'vector', result: values.map((v) => ({ metric: {}, value: [1, v] })) } });
 
@@ -53,5 +53,31 @@ describe('windowCounts', () => {
         expect(counts.good).toBeLessThanOrEqual(counts.total);
       }),
     );
+  });
+});
+
+describe('rangeValues (query_range answers, for the incidents search)', () => {
+  it('sums the series instant by instant; an instant no series has is absent; NaN counts as 0', () => {
+    const body = {
+      status: 'success',
+      data: {
+        resultType: 'matrix',
+        result: [
+          { metric: { code: '200' }, values: [[1000, '5'], [1010, '6'], [1020, 'NaN']] },
+          { metric: { code: '500' }, values: [[1010, '1'], [1030.5, '2']] },
+        ],
+      },
+    };
+    expect([...rangeValues(body)]).toEqual([
+      [1_000_000, 5],
+      [1_010_000, 7],
+      [1_020_000, 0],
+      [1_030_500, 2],
+    ]);
+  });
+
+  it('refuses an error answer or a vector, naming what came back', () => {
+    expect(() => rangeValues({ status: 'error', errorType: 'bad_data', error: 'parse error' })).toThrow('query failed: bad_data: parse error');
+    expect(() => rangeValues({ status: 'success', data: { resultType: 'vector', result: [] } })).toThrow('a vector result, expected a matrix');
   });
 });

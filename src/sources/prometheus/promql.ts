@@ -61,3 +61,29 @@ export function windowCounts(answers: { good?: number; error?: number; total: nu
   const good = answers.good !== undefined ? answers.good : total - (answers.error ?? 0);
   return { good: Math.min(Math.max(0, good), total), total };
 }
+
+/**
+ * The values a range query answered, by timestamp (ms): a matrix's series summed instant by
+ * instant (a series without a sample at an instant adds nothing there; NaN and infinities count as
+ * 0). An instant no series has is absent: no data there. Anything else is an error naming what came back.
+ */
+export function rangeValues(body: unknown): Map<number, number> {
+  const data = (body as { status?: unknown; data?: { resultType?: unknown; result?: unknown } } | null) ?? {};
+  if (data.status !== 'success') {
+    const error = (body as { error?: unknown; errorType?: unknown } | null) ?? {};
+    throw new Error(`query failed: ${String(error.errorType ?? 'error')}: ${String(error.error ?? 'no error message')}`.slice(0, 300));
+  }
+  const { resultType, result } = data.data ?? {};
+  if (resultType !== 'matrix' || !Array.isArray(result)) throw new Error(`query failed: a ${String(resultType)} result, expected a matrix`);
+  const out = new Map<number, number>();
+  for (const series of result as Array<{ values?: unknown }>) {
+    if (!Array.isArray(series.values)) continue;
+    for (const sample of series.values as Array<[number, string]>) {
+      const at = Math.round(Number(sample[0]) * 1000);
+      const value = Number(sample[1]);
+      if (!Number.isFinite(at)) continue;
+      out.set(at, (out.get(at) ?? 0) + (Number.isFinite(value) ? value : 0));
+    }
+  }
+  return out;
+}
