@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppConfig, Severity, SloConfig } from '../config/app-config';
 import type { NotificationIntent } from './domain/notification-plan';
-import type { NotificationMessage } from '../notifiers/ports/notification-message';
+import type { IncidentLink, NotificationMessage, PageResolution } from '../notifiers/ports/notification-message';
 import type { SloEvaluationRecord } from '../slo/ports/evaluation.repository';
 import { toBudgetObject } from '../slo/budget-view';
 import { Delivery, laneOf } from '../notifiers/ports/outbox';
@@ -20,9 +20,36 @@ export function budgetUrl(config: AppConfig, slo: string): string {
   return `${config.server.externalUrl}/#slo=${encodeURIComponent(slo)}`;
 }
 
+/** Link to an incident's page on the board (SPEC §13, the board's `/incidents/{id}`). */
+export function incidentUrl(config: AppConfig, id: string): string {
+  return `${config.server.externalUrl}/incidents/${encodeURIComponent(id)}`;
+}
+
+/** Whether the intent is about a page (a burn-rate alert of severity page): the only alerts with incidents. */
+export function isPage(intent: Pick<NotificationIntent, 'alertKind' | 'severity'>): boolean {
+  return intent.alertKind === 'burn-rate' && intent.severity === 'page';
+}
+
+/**
+ * How long a page fired and what it cost the budget, said by its resolve: `since` to now, and the
+ * budget remaining when it fired minus the budget remaining now (at least 0; null when either is
+ * unknown). Errors leaving the window meanwhile make the cost smaller than what was spent; a
+ * calendar period reset meanwhile is not counted (the incident's `budgetConsumed` is the exact figure).
+ */
+export function pageResolution(intent: Pick<NotificationIntent, 'since' | 'remainingAtFire'>, remainingNow: number | null, nowMs: number): PageResolution {
+  const since = intent.since ?? nowMs;
+  const atFire = intent.remainingAtFire ?? null;
+  return {
+    lastedSeconds: Math.max(0, Math.round((nowMs - since) / 1000)),
+    budgetCost: atFire === null || remainingNow === null ? null : Math.max(0, atFire - remainingNow),
+  };
+}
+
 /**
  * The message of a notification, as true at the evaluation that decided it: the SLO, the rule,
- * the burn rates, the budget left, its zone and forecast. `slo` may be a removed SLO's last config.
+ * the burn rates, the budget left, its zone and forecast; for a page, its incident (`incidentId`,
+ * null when unknown), and on its resolve how long it lasted and what it cost. `slo` may be a
+ * removed SLO's last config.
  */
 export function notificationMessage(
   intent: NotificationIntent,
@@ -30,10 +57,12 @@ export function notificationMessage(
   record: SloEvaluationRecord | null,
   config: AppConfig,
   nowMs: number,
+  incidentId: string | null = null,
 ): NotificationMessage {
   const budget = toBudgetObject(slo, record, config, nowMs);
   const numbers = record?.numbers ?? null;
-  return {
+  const page = isPage(intent);
+  const message: NotificationMessage = {
     dedupKey: intent.dedupKey,
     action: intent.action,
     alertKind: intent.alertKind,
@@ -55,6 +84,9 @@ export function notificationMessage(
     budgetUrl: budgetUrl(config, slo.id),
     lastError: intent.alertKind === 'source-unavailable' ? (record?.lastError ?? null) : null,
   };
+  if (page && incidentId !== null) message.incident = { id: incidentId, url: incidentUrl(config, incidentId) };
+  if (page && intent.action === 'resolve') message.resolution = pageResolution(intent, numbers ? numbers.remaining : null, nowMs);
+  return message;
 }
 
 /** What is stored with an SLO's alert states of its config, for a resolve after it left the config. */
@@ -72,18 +104,21 @@ export const UNKNOWN = '(unknown)';
  * why, and which rule had fired it. What is known of the SLO comes from `about`: its last config on
  * a reload, what was stored with its alert states otherwise (unknown for states stored before that
  * was kept: service and window `(unknown)`, objective 0). No budget link: the board no longer has it.
+ * A page's resolve names its incident (`incident`, when known) and how long it lasted; not its cost.
  */
 export function removedSloResolve(
   intent: NotificationIntent,
   about: AlertSloInfo | null,
   description: string | undefined,
   nowMs: number,
+  incident: IncidentLink | null = null,
 ): NotificationMessage {
   const rule = parseRuleKey(intent.rule);
   const fired = rule ? ` It had fired on a burn rate ≥ ${rule.burnRate}× over ${rule.long} and ${rule.short}.` : '';
   const unknown = about ? '' : ' Its config is no longer known.';
   const was = description ? ` Its description was: ${description}` : '';
-  return {
+  const page = isPage(intent);
+  const message: NotificationMessage = {
     dedupKey: intent.dedupKey,
     action: intent.action,
     alertKind: intent.alertKind,
@@ -105,6 +140,10 @@ export function removedSloResolve(
     budgetUrl: '',
     lastError: null,
   };
+  if (page && incident !== null) message.incident = incident;
+  // no final evaluation: how long it lasted is known, what it cost is not
+  if (page) message.resolution = pageResolution(intent, null, nowMs);
+  return message;
 }
 
 /** An intent, recorded as a delivery to make (the outbox's unit). */

@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import type { AppConfig, SloConfig } from '../config/app-config';
 import { ConfigHolder } from '../config/config-holder';
 import { CLOCK, Clock } from '../common/clock';
-import { alertKey, dedupKey } from './domain/alert-state';
+import { alertKey, dedupKey, definedFacts, type AlertState } from './domain/alert-state';
 import type { NotificationIntent } from './domain/notification-plan';
 import { sloAlertStep } from './domain/alert-step';
 import type { SilenceScope } from './domain/silence-match';
@@ -11,7 +11,10 @@ import { EVALUATION_REPOSITORY, EvaluationRepository, SloEvaluationRecord } from
 import { DELIVERY_TRIGGER, DeliveryTrigger } from '../notifiers/ports/delivery-trigger';
 import { SilenceService } from './silences/silence.service';
 import { ALERT_STATE_REPOSITORY, AlertSloInfo, AlertStateRepository, SloAlertChange, StoredSloAlerts } from './ports/alert-state.repository';
-import { aboutOf, deliveryOf, notificationMessage, removedSloResolve } from './alert-message';
+import { aboutOf, deliveryOf, incidentUrl, notificationMessage, removedSloResolve } from './alert-message';
+import { OPEN_INCIDENTS, OpenIncidentsReader } from './ports/open-incidents';
+import { firingPageFacts, incidentOf, OpenIncidents, OpenIncidentsLookup } from './page-incidents';
+import type { IncidentLink } from '../notifiers/ports/notification-message';
 
 export interface AlertStepReport extends Record<string, unknown> {
   transitions: number;
@@ -77,6 +80,12 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  * — the SLO left the config while the service was down, or another replica's config still has it —
  * in the first step where no replica has evaluated the SLO for {@link REMOVED_AFTER_INTERVALS}
  * intervals, from what is stored with their states. Until then `GET /v1/alerts` lists them as removed.
+ *
+ * A page's notifications name its incident (SPEC §13): the service's open incident as
+ * `OPEN_INCIDENTS` answers at the step's start (none when the incidents room is absent), else the
+ * one the page opens, `incidentIdOf(service, now)`; the id is kept in the page's state, with the
+ * budget remaining at that evaluation, so that its repeats and resolve name the same incident and
+ * the resolve can say what the page cost.
  */
 @Injectable()
 export class AlertingService implements OnModuleInit {
@@ -93,7 +102,12 @@ export class AlertingService implements OnModuleInit {
     private readonly silences: SilenceService,
     @Inject(DELIVERY_TRIGGER) private readonly delivery: DeliveryTrigger,
     @Inject(EVALUATION_REPOSITORY) private readonly evaluations: EvaluationRepository,
-  ) {}
+    @Optional() @Inject(OPEN_INCIDENTS) incidents: OpenIncidentsReader | null = null,
+  ) {
+    this.openIncidentsLookup = new OpenIncidentsLookup(incidents, this.logger);
+  }
+
+  private readonly openIncidentsLookup: OpenIncidentsLookup;
 
   onModuleInit(): void {
     this.config.onReplace(async (next, previous) => {
@@ -104,7 +118,8 @@ export class AlertingService implements OnModuleInit {
       const nowMs = this.clock.now();
       try {
         const failures: SloAlertFailure[] = [];
-        const changes = this.reloadRemovedChanges(await this.store.loadAll(), nowMs, failures);
+        const [stored, open] = await Promise.all([this.store.loadAll(), this.openIncidentsLookup.read()]);
+        const changes = this.reloadRemovedChanges(stored, nowMs, failures, open);
         await this.commitRemoved(changes, nowMs);
         for (const failure of failures) this.logger.error({ slo: failure.slo, err: failure.error }, 'cannot resolve the alerts of a removed SLO');
       } catch (error: unknown) {
@@ -120,7 +135,7 @@ export class AlertingService implements OnModuleInit {
   async afterEvaluation(cycle: EvaluatedCycle): Promise<AlertStepReport> {
     const { nowMs } = cycle;
     const config = this.config.current;
-    const [stored, silences] = await Promise.all([this.store.loadAll(), this.silences.activeSilences(nowMs)]);
+    const [stored, silences, open] = await Promise.all([this.store.loadAll(), this.silences.activeSilences(nowMs), this.openIncidentsLookup.read()]);
     const bySlo = new Map(stored.map((s) => [s.slo, s]));
     const failures: SloAlertFailure[] = [];
     const changes: SloAlertChange[] = [];
@@ -129,7 +144,7 @@ export class AlertingService implements OnModuleInit {
       // A reload during the cycle may have removed the SLO: its alerts are resolved by the reload.
       if (this.config.slo(slo.id) === undefined) return;
       try {
-        const planned = this.sloChange(slo, cycle.records[i], bySlo.get(slo.id) ?? null, silences, config, nowMs);
+        const planned = this.sloChange(slo, cycle.records[i], bySlo.get(slo.id) ?? null, silences, config, nowMs, open);
         if (!planned) return;
         transitions += planned.transitions;
         changes.push(planned.change);
@@ -140,7 +155,7 @@ export class AlertingService implements OnModuleInit {
     const report = await this.commit(changes, nowMs);
     report.transitions = transitions;
 
-    const removedChanges = [...this.reloadRemovedChanges(stored, nowMs, failures), ...(await this.orphanChanges(stored, nowMs, failures, report))];
+    const removedChanges = [...this.reloadRemovedChanges(stored, nowMs, failures, open), ...(await this.orphanChanges(stored, nowMs, failures, report, open))];
     const resolved = await this.commitRemoved(removedChanges, nowMs);
     report.notifications += resolved.notifications;
     report.conflicts += resolved.conflicts;
@@ -158,6 +173,7 @@ export class AlertingService implements OnModuleInit {
     silences: readonly SilenceScope[],
     config: AppConfig,
     nowMs: number,
+    open: OpenIncidents,
   ): { change: SloAlertChange; transitions: number } | null {
     if (stored?.unreadable !== undefined) throw new Error(stored.unreadable);
     const step = sloAlertStep({
@@ -168,6 +184,7 @@ export class AlertingService implements OnModuleInit {
       silences,
       config,
       nowMs,
+      pageFacts: () => firingPageFacts(slo.service, record, open, nowMs),
     });
     if (!step) {
       // Nothing changes; states stored without (or with outdated) facts of their SLO get them now,
@@ -175,7 +192,9 @@ export class AlertingService implements OnModuleInit {
       if (!stored || sameAbout(stored.about, slo)) return null;
       return { change: { slo: slo.id, expected: stored.version, states: stored.states, about: aboutOf(slo), deliveries: [] }, transitions: 0 };
     }
-    const deliveries = step.intents.map((intent) => deliveryOf(intent, notificationMessage(intent, slo, record, config, nowMs), nowMs));
+    const deliveries = step.intents.map((intent) =>
+      deliveryOf(intent, notificationMessage(intent, slo, record, config, nowMs, incidentOf(intent, slo.service, open)), nowMs),
+    );
     return { change: { slo: slo.id, expected: stored?.version ?? null, states: step.states, about: aboutOf(slo), deliveries }, transitions: step.transitions };
   }
 
@@ -190,7 +209,7 @@ export class AlertingService implements OnModuleInit {
       }
       report.notifications += change.deliveries.length;
       for (const d of change.deliveries) {
-        this.logger.log({ notification: { receiver: d.receiver, action: d.action, dedupKey: d.message.dedupKey, slo: d.message.slo } }, 'notification recorded');
+        this.logger.log({ notification: { receiver: d.receiver, action: d.action, dedupKey: d.message.dedupKey, slo: change.slo } }, 'notification recorded');
       }
     });
     if (report.notifications > 0) this.delivery.kick();
@@ -222,8 +241,14 @@ export class AlertingService implements OnModuleInit {
     return out;
   }
 
+  /** The link to a removed SLO's page's incident: the one its state keeps, else its service's open one. */
+  private removedIncident(state: { incidentId?: string }, service: string | undefined, open: OpenIncidents): IncidentLink | null {
+    const id = state.incidentId ?? (service !== undefined ? open.ids.get(service) : undefined);
+    return id === undefined ? null : { id, url: incidentUrl(this.config.current, id) };
+  }
+
   /** Resolves of the alerts of SLOs a reload removed (their last config at hand). */
-  private reloadRemovedChanges(stored: readonly StoredSloAlerts[], nowMs: number, failures: SloAlertFailure[]): SloAlertChange[] {
+  private reloadRemovedChanges(stored: readonly StoredSloAlerts[], nowMs: number, failures: SloAlertFailure[], open: OpenIncidents): SloAlertChange[] {
     if (this.removed.size === 0) return [];
     const storedIds = new Set(stored.map((s) => s.slo));
     for (const id of [...this.removed.keys()]) if (!storedIds.has(id)) this.removed.delete(id);
@@ -235,7 +260,7 @@ export class AlertingService implements OnModuleInit {
         failures.push({ slo: entry.slo, error: entry.unreadable });
         continue;
       }
-      changes.push(removedChange(entry, aboutOf(gone.slo), gone.slo.description, nowMs));
+      changes.push(removedChange(entry, aboutOf(gone.slo), gone.slo.description, nowMs, (state) => this.removedIncident(state, gone.slo.service, open)));
     }
     return changes;
   }
@@ -248,7 +273,13 @@ export class AlertingService implements OnModuleInit {
    * never resolves what another still evaluates; once the last such replica is gone, one of the
    * others resolves it (compare-and-set: once however many try).
    */
-  private async orphanChanges(stored: readonly StoredSloAlerts[], nowMs: number, failures: SloAlertFailure[], report: AlertStepReport): Promise<SloAlertChange[]> {
+  private async orphanChanges(
+    stored: readonly StoredSloAlerts[],
+    nowMs: number,
+    failures: SloAlertFailure[],
+    report: AlertStepReport,
+    open: OpenIncidents,
+  ): Promise<SloAlertChange[]> {
     const orphans = stored.filter((entry) => this.config.slo(entry.slo) === undefined && !this.removed.has(entry.slo));
     for (const id of this.waitingLogged) if (!orphans.some((o) => o.slo === id)) this.waitingLogged.delete(id);
     if (orphans.length === 0) return [];
@@ -273,7 +304,7 @@ export class AlertingService implements OnModuleInit {
         }
         return;
       }
-      changes.push(removedChange(entry, entry.about ?? null, undefined, nowMs));
+      changes.push(removedChange(entry, entry.about ?? null, undefined, nowMs, (state) => this.removedIncident(state, entry.about?.service, open)));
     });
     if (waiting > 0) report.removedWaiting = waiting;
     return changes;
@@ -281,10 +312,17 @@ export class AlertingService implements OnModuleInit {
 }
 
 /** Resolves, to every receiver told, the firing alerts of a removed SLO, and forgets its state. */
-function removedChange(entry: StoredSloAlerts, about: AlertSloInfo | null, description: string | undefined, nowMs: number): SloAlertChange {
+function removedChange(
+  entry: StoredSloAlerts,
+  about: AlertSloInfo | null,
+  description: string | undefined,
+  nowMs: number,
+  incidentOfPage: (state: AlertState) => IncidentLink | null,
+): SloAlertChange {
   const deliveries = [];
   for (const state of entry.states) {
     if (state.state !== 'firing') continue;
+    const incident = state.kind === 'burn-rate' && state.severity === 'page' ? incidentOfPage(state) : null;
     for (const receiver of state.notifiedReceivers) {
       const intent: NotificationIntent = {
         key: alertKey(state.slo, state.kind, state.severity),
@@ -297,8 +335,9 @@ function removedChange(entry: StoredSloAlerts, about: AlertSloInfo | null, descr
         rule: state.rule,
         since: state.since,
         atMs: nowMs,
+        ...definedFacts(state),
       };
-      deliveries.push(deliveryOf(intent, removedSloResolve(intent, about, description, nowMs), nowMs));
+      deliveries.push(deliveryOf(intent, removedSloResolve(intent, about, description, nowMs, incident), nowMs));
     }
   }
   return { slo: entry.slo, expected: entry.version, states: [], deliveries };

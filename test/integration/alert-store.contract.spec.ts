@@ -55,7 +55,7 @@ function message(slo: string, action: Delivery['action']): NotificationMessage {
   };
 }
 
-function delivery(slo: string, receiver: string, action: Delivery['action'], n = 0): Delivery {
+function delivery(slo: string, receiver: string, action: Delivery['action'], n = 0): Delivery & { message: NotificationMessage } {
   const alertKey = `${slo}/page`;
   return {
     id: `${slo}-${receiver}-${action}-${n}-${++counter}`,
@@ -190,7 +190,7 @@ describe.each(kinds)('alert store contract (%s)', (_kind, open) => {
     expect(await claimAt(store, T0 + 999, pacing)).toEqual([]);
     const second = await claimAt(store, T0 + 1_000, pacing);
     expect(second.map((c) => c.delivery.receiver)).toEqual(['slack']);
-    expect(second[0].delivery.message.slo).not.toBe(first.find((c) => c.delivery.receiver === 'slack')?.delivery.message.slo);
+    expect(second[0].delivery.message.dedupKey).not.toBe(first.find((c) => c.delivery.receiver === 'slack')?.delivery.message.dedupKey);
   });
 
   it("a receiver's pause (429 Retry-After) holds back all of its lanes, not other receivers'", async () => {

@@ -7,10 +7,13 @@ import type { SloAlertChange, StoredSloAlerts } from '../../src/alerting/ports/a
 import { SilenceService } from '../../src/alerting/silences/silence.service';
 import type { EvaluatedCycle } from '../../src/slo/evaluation.service';
 import type { SloEvaluationRecord } from '../../src/slo/ports/evaluation.repository';
+import type { NotificationMessage } from '../../src/notifiers/ports/notification-message';
 import { MemoryAlertStore } from '../../src/store/memory/memory-alert-store';
 import { MemoryEvaluationRepository } from '../../src/store/memory/memory-evaluation.repository';
 import { MemoryPolicyStateRepository } from '../../src/store/memory/memory-policy-state.repository';
-import { configHolder, evaluatedRecord, HOUR, loadYamlConfig, MINUTE, quietNestLogs, RecordingDeliveryTrigger, SECOND, T0 } from './support';
+import { budgetNumbers, configHolder, evaluatedRecord, HOUR, loadYamlConfig, MINUTE, quietNestLogs, RecordingDeliveryTrigger, SECOND, T0 } from './support';
+import { incidentIdOf } from '../../src/common/incident-id';
+import type { OpenIncidentsReader } from '../../src/alerting/ports/open-incidents';
 
 /**
  * The alerting step of a cycle (SPEC §4, §6) as a service: from evaluation records to alert states
@@ -339,7 +342,7 @@ describe('AlertingService', () => {
       expect(await recorded()).toEqual(['resolve pd slo-engine/legacy-slo/page']);
       const [resolve] = await store.pending();
       expect(resolve.message).toMatchObject({ slo: 'legacy-slo', service: '(unknown)', window: '(unknown)', team: null, runbook: null });
-      expect(resolve.message.description).toMatch(/config is no longer known/);
+      expect((resolve.message as NotificationMessage).description).toMatch(/config is no longer known/);
     });
 
     it('keeps what the SLO is with its firing alerts, and adds it to states stored before it was kept', async () => {
@@ -382,6 +385,84 @@ describe('AlertingService', () => {
       store.malformed.add('gone-slo');
       await expect(runCycle(T0)).rejects.toThrow(/gone-slo: malformed alert state/);
       expect(await recorded()).toEqual([]);
+    });
+  });
+
+  describe('pages name their incident (SPEC §13)', () => {
+    /** the incidents room's port, answering what a test sets (or failing) */
+    class FakeOpenIncidents implements OpenIncidentsReader {
+      open = new Map<string, string>();
+      failing = false;
+      async openIncidentIds(): Promise<ReadonlyMap<string, string>> {
+        if (this.failing) throw new Error('incidents unreadable');
+        return new Map(this.open);
+      }
+    }
+
+    let incidents: FakeOpenIncidents;
+    let withIncidents: AlertingService;
+    beforeEach(() => {
+      incidents = new FakeOpenIncidents();
+      withIncidents = new AlertingService(config, clock, store, silences, trigger, evaluations, incidents);
+      withIncidents.onModuleInit();
+    });
+
+    const run = (nowMs: number, changed: Record<string, Partial<SloEvaluationRecord>> = {}) => runCycle(nowMs, changed, withIncidents);
+    const page = (remaining: number) => ({ rulesHeld: [PAGE_RULE], numbers: budgetNumbers(remaining) });
+    const messages = async (receiver = 'pd') => (await store.pending()).filter((d) => d.receiver === receiver).map((d) => d.message as NotificationMessage);
+    const pageState = async () => (await store.loadAll()).find((s) => s.slo === 'checkout-availability')?.states.find((s) => s.severity === 'page' && s.kind === 'burn-rate');
+
+    it('without an incidents room, a page opens the incident incidentIdOf(service, now), and its resolve says how long and what it cost', async () => {
+      await run(T0, { 'checkout-availability': page(0.9) });
+      const id = incidentIdOf('checkout', T0);
+      const [fired] = await messages();
+      expect(fired.incident).toEqual({ id, url: `http://localhost:8080/incidents/${id}` });
+      expect(await pageState()).toMatchObject({ incidentId: id, remainingAtFire: 0.9 });
+
+      await run(T0 + 42 * MINUTE, { 'checkout-availability': { numbers: budgetNumbers(0.869) } });
+      const [, resolved] = await messages();
+      expect(resolved).toMatchObject({ action: 'resolve', incident: { id } });
+      expect(resolved.resolution?.lastedSeconds).toBe(42 * 60);
+      expect(resolved.resolution?.budgetCost).toBeCloseTo(0.031, 10);
+    });
+
+    it("joins the service's open incident, and its resolve names the same one whatever is open by then", async () => {
+      incidents.open.set('checkout', 'inc-open');
+      await run(T0, { 'checkout-availability': page(0.5) });
+      expect((await messages()).map((m) => m.incident?.id)).toEqual(['inc-open']);
+      incidents.open.clear();
+      await run(T0 + MINUTE, { 'checkout-availability': { numbers: budgetNumbers(0.5) } });
+      expect((await messages('slack')).map((m) => `${m.action} ${m.incident?.id}`)).toEqual(['trigger inc-open', 'resolve inc-open']);
+    });
+
+    it('names no incident on tickets', async () => {
+      await run(T0, { 'checkout-availability': { rulesHeld: [TICKET_RULE], numbers: budgetNumbers(0.5) } });
+      const [ticket] = await messages('slack');
+      expect(ticket.severity).toBe('ticket');
+      expect(ticket).not.toHaveProperty('incident');
+    });
+
+    it('pages without naming an incident while the open incidents cannot be read', async () => {
+      incidents.failing = true;
+      const report = await run(T0, { 'checkout-availability': page(0.9) });
+      expect(report).toMatchObject({ transitions: 1, notifications: 2 });
+      const [fired] = await messages();
+      expect(fired).not.toHaveProperty('incident');
+      expect(await pageState()).not.toHaveProperty('incidentId');
+      // readable again: the incident the incidents room opened meanwhile is named from then on
+      incidents.failing = false;
+      incidents.open.set('checkout', 'inc-late');
+      await run(T0 + MINUTE, { 'checkout-availability': { numbers: budgetNumbers(0.88) } });
+      const [, resolved] = await messages();
+      expect(resolved).toMatchObject({ action: 'resolve', incident: { id: 'inc-late' }, resolution: { lastedSeconds: 60 } });
+      expect(resolved.resolution?.budgetCost).toBeCloseTo(0.02, 10);
+    });
+
+    it("a removed SLO's page resolve names its incident and how long it lasted, not its cost", async () => {
+      await run(T0, { 'checkout-availability': page(0.9) });
+      await config.replace(loadYamlConfig(alertingYaml({ withCheckout: false })));
+      const [, resolved] = await messages();
+      expect(resolved).toMatchObject({ action: 'resolve', incident: { id: incidentIdOf('checkout', T0) }, resolution: { budgetCost: null } });
     });
   });
 });

@@ -67,7 +67,7 @@ describe('DeliveryWorker', () => {
 
   /** What was sent, as `+seconds receiver action slo`. */
   const sent = (): string[] => drivers.sent.map((s) => `+${(s.atMs - T0) / SECOND}s ${s.receiver} ${s.action} ${s.dedupKey.split('/')[1]}`);
-  const pending = async (): Promise<string[]> => (await outbox.pending()).map((d) => `${d.receiver} ${d.action} ${d.message.slo} attempts=${d.attempts}`);
+  const pending = async (): Promise<string[]> => (await outbox.pending()).map((d) => `${d.receiver} ${d.action} ${d.message.dedupKey.split('/')[1]} attempts=${d.attempts}`);
   const count = async (receiver: string) => ({
     delivered: await counters.value(receiver, 'delivered'),
     retried: await counters.value(receiver, 'retried'),

@@ -147,3 +147,46 @@ describe('nextAlertStates: source-unavailable', () => {
     expect(kinds(steps[3])).toEqual([`trigger ${TICKET}`, `resolve ${SOURCE}`]);
   });
 });
+
+describe('nextAlertStates: what a page keeps as it fires (SPEC §13)', () => {
+  const facts = { incidentId: 'inc-20261121-abc', remainingAtFire: 0.9 };
+
+  it('asks for the facts only when the page fires, keeps them while it fires, and hands them to its resolve', () => {
+    let asked = 0;
+    const pageFacts = () => {
+      asked++;
+      return facts;
+    };
+    const steps = run([
+      input({ pageFacts, nowMs: 1_000 }),
+      input({ page: true, pageFacts, nowMs: 2_000 }),
+      input({ page: true, pageFacts, firingRules: { page: 'page:6:6h:30m', ticket: null }, nowMs: 3_000 }),
+      input({ page: true, pageFacts, sourceFailures: 1, nowMs: 4_000 }),
+      input({ pageFacts, nowMs: 5_000 }),
+    ]);
+    expect(asked).toBe(1);
+    expect(steps[1].transitions).toEqual([expect.objectContaining({ kind: 'trigger', key: PAGE, ...facts })]);
+    for (const step of steps.slice(1, 4)) expect(stateOf(step, PAGE)).toMatchObject({ state: 'firing', ...facts });
+    expect(steps[4].transitions).toEqual([expect.objectContaining({ kind: 'resolve', key: PAGE, since: 2_000, ...facts })]);
+    const inactive = stateOf(steps[4], PAGE);
+    expect(inactive).not.toHaveProperty('incidentId');
+    expect(inactive).not.toHaveProperty('remainingAtFire');
+  });
+
+  it('keeps nothing for tickets and source-unavailable alerts, nor without facts', () => {
+    const pageFacts = () => facts;
+    const [step] = run([input({ ticket: true, sourceFailures: 0, pageFacts })]);
+    expect(stateOf(step, TICKET)).not.toHaveProperty('incidentId');
+    const failing = run([1, 2, 3].map((n) => input({ sourceFailures: n, pageFacts })));
+    expect(stateOf(failing[2], SOURCE)).toMatchObject({ state: 'firing' });
+    expect(stateOf(failing[2], SOURCE)).not.toHaveProperty('incidentId');
+    const [plain] = run([input({ page: true })]);
+    expect(Object.keys(stateOf(plain, PAGE) ?? {}).sort()).toEqual(['kind', 'lastNotifiedAt', 'notifiedReceivers', 'rule', 'severity', 'since', 'slo', 'state']);
+  });
+
+  it('keeps a null budget when the evaluation had no numbers, and no incident when none is known', () => {
+    const [step] = run([input({ page: true, pageFacts: () => ({ remainingAtFire: null }) })]);
+    expect(stateOf(step, PAGE)).toMatchObject({ remainingAtFire: null });
+    expect(stateOf(step, PAGE)).not.toHaveProperty('incidentId');
+  });
+});

@@ -39,7 +39,21 @@ export interface AlertState {
   notifiedReceivers: string[];
   /** per receiver, when it was last notified (trigger or repeat) of the current firing */
   lastNotifiedAt: Record<string, number>;
+  /**
+   * A firing page (SPEC §13): the incident of its service it opened or joined, named in all of its
+   * notifications. Absent on other alerts, when the incidents could not be read as it fired, and on
+   * pages stored before it was kept.
+   */
+  incidentId?: string;
+  /**
+   * A firing page: the budget remaining at the evaluation that fired it, so that its resolve can
+   * say what it cost; null when that evaluation had no numbers. Absent as `incidentId` is.
+   */
+  remainingAtFire?: number | null;
 }
+
+/** What is kept of a page as it fires (SPEC §13), for its notifications. */
+export type PageFacts = Pick<AlertState, 'incidentId' | 'remainingAtFire'>;
 
 export interface Transition {
   key: AlertKey;
@@ -54,6 +68,10 @@ export interface Transition {
   atMs: number;
   /** resolve: the receivers told of the trigger, who must get the resolve; trigger: empty */
   notifiedReceivers: string[];
+  /** a page's: its incident (as its state keeps it) */
+  incidentId?: string;
+  /** a page's: the budget remaining when it fired (as its state keeps it) */
+  remainingAtFire?: number | null;
 }
 
 /** One evaluation of one SLO, as the evaluator saw it. */
@@ -70,6 +88,11 @@ export interface AlertEvaluationInput {
    */
   sourceFailures: number;
   nowMs: number;
+  /**
+   * What a page that fires at this evaluation keeps (SPEC §13): its incident and the budget
+   * remaining now. Asked only when the page fires (the caller may derive an id); absent: nothing kept.
+   */
+  pageFacts?: () => PageFacts;
 }
 
 export interface AlertStep {
@@ -85,6 +108,14 @@ export function inactiveState(slo: string, kind: AlertKind, severity: Severity):
 
 function copy(state: AlertState): AlertState {
   return { ...state, notifiedReceivers: [...state.notifiedReceivers], lastNotifiedAt: { ...state.lastNotifiedAt } };
+}
+
+/** The page facts of `source` that are set (no `undefined` keys: stored states stay as compact as before). */
+export function definedFacts(source: PageFacts): PageFacts {
+  const facts: PageFacts = {};
+  if (source.incidentId !== undefined) facts.incidentId = source.incidentId;
+  if (source.remainingAtFire !== undefined) facts.remainingAtFire = source.remainingAtFire;
+  return facts;
 }
 
 /**
@@ -103,8 +134,9 @@ export function nextAlertStates(previous: ReadonlyMap<AlertKey, AlertState>, inp
     const key = alertKey(slo, kind, severity);
     const prev = previous.get(key) ?? inactiveState(slo, kind, severity);
     if (prev.state === 'inactive' && fires) {
-      states.push({ ...inactiveState(slo, kind, severity), state: 'firing', since: nowMs, rule });
-      transitions.push({ key, kind: 'trigger', slo, alertKind: kind, severity, rule, since: nowMs, atMs: nowMs, notifiedReceivers: [] });
+      const facts = kind === 'burn-rate' && severity === 'page' && input.pageFacts ? definedFacts(input.pageFacts()) : {};
+      states.push({ ...inactiveState(slo, kind, severity), state: 'firing', since: nowMs, rule, ...facts });
+      transitions.push({ key, kind: 'trigger', slo, alertKind: kind, severity, rule, since: nowMs, atMs: nowMs, notifiedReceivers: [], ...facts });
     } else if (prev.state === 'firing' && !fires) {
       states.push(inactiveState(slo, kind, severity));
       transitions.push({
@@ -117,6 +149,7 @@ export function nextAlertStates(previous: ReadonlyMap<AlertKey, AlertState>, inp
         since: prev.since ?? nowMs,
         atMs: nowMs,
         notifiedReceivers: [...prev.notifiedReceivers],
+        ...definedFacts(prev),
       });
     } else if (prev.state === 'firing') {
       states.push({ ...copy(prev), rule: rule ?? prev.rule });

@@ -6,7 +6,7 @@
  */
 import type { AppConfig, SloConfig } from '../../config/app-config';
 import { firingRulesOf, ruleKey } from '../../slo/domain/rule-evaluation';
-import { alertKey, nextAlertStates, SOURCE_FAILURE_THRESHOLD, type AlertKey, type AlertState } from './alert-state';
+import { alertKey, nextAlertStates, SOURCE_FAILURE_THRESHOLD, type AlertKey, type AlertState, type PageFacts } from './alert-state';
 import { planNotifications, type NotificationIntent } from './notification-plan';
 import { silenceCovers, type SilenceScope } from './silence-match';
 
@@ -21,6 +21,8 @@ export interface SloAlertStepInput {
   silences: readonly SilenceScope[];
   config: Pick<AppConfig, 'routes' | 'notifiers'>;
   nowMs: number;
+  /** what a page firing now keeps: its incident, the budget remaining (asked only when the page fires) */
+  pageFacts?: () => PageFacts;
 }
 
 export interface SloAlertStep {
@@ -48,6 +50,7 @@ export function sloAlertStep(input: SloAlertStepInput): SloAlertStep | null {
     firingRules: { page: firingRules.page && ruleKey(firingRules.page), ticket: firingRules.ticket && ruleKey(firingRules.ticket) },
     sourceFailures: input.sourceFailures,
     nowMs,
+    ...(input.pageFacts ? { pageFacts: input.pageFacts } : {}),
   });
   const covered = input.silences.some((s) => silenceCovers(s, { slo: slo.id, service: slo.service }, nowMs));
   const silenced = new Set<AlertKey>(covered ? step.states.map((s) => alertKey(s.slo, s.kind, s.severity)) : []);

@@ -56,6 +56,36 @@ class World {
   }
 }
 
+describe('planNotifications: a page names its incident (SPEC §13)', () => {
+  it('puts the incident and the budget at fire of the page in its triggers, repeats and resolves, and none in the ticket', () => {
+    const facts = { incidentId: 'inc-1', remainingAtFire: 0.8 };
+    let states = new Map<AlertKey, AlertState>();
+    const plan = (atHour: number, page: boolean, ticket = false): NotificationIntent[] => {
+      const step = nextAlertStates(states, {
+        slo: SLO.id,
+        firing: { page, ticket },
+        firingRules: { page: page ? 'page:14.4:1h:5m' : null, ticket: ticket ? 'ticket:3:1d:2h' : null },
+        sourceFailures: 0,
+        nowMs: atHour * HOUR,
+        pageFacts: () => facts,
+      });
+      const routes: RouteConfig[] = [{ match: {}, notify: ['slack'], repeatIntervalMs: HOUR }];
+      const out = planNotifications({ slo: SLO, states: step.states, transitions: step.transitions, routes, notifiers: NOTIFIERS, silenced: new Set(), nowMs: atHour * HOUR });
+      states = new Map(out.states.map((s) => [alertKey(s.slo, s.kind, s.severity), s]));
+      return out.intents;
+    };
+    const [trigger] = plan(0, true);
+    expect(trigger).toMatchObject({ action: 'trigger', key: PAGE, ...facts });
+    const [repeat] = plan(1, true);
+    expect(repeat).toMatchObject({ action: 'repeat', key: PAGE, ...facts });
+    const [resolve, ticket] = plan(2, false, true);
+    expect(resolve).toMatchObject({ action: 'resolve', key: PAGE, since: 0, ...facts });
+    expect(ticket).toMatchObject({ action: 'trigger', key: TICKET });
+    expect(ticket).not.toHaveProperty('incidentId');
+    expect(ticket).not.toHaveProperty('remainingAtFire');
+  });
+});
+
 describe('planNotifications', () => {
   let w: World;
   beforeEach(() => {

@@ -4,7 +4,7 @@
  * framework imports; the caller records the intents (outbox) and then stores the returned states.
  */
 import type { NotifierConfig, RouteConfig, Severity } from '../../config/app-config';
-import { alertKey, dedupKey, type AlertKey, type AlertKind, type AlertState, type Transition } from './alert-state';
+import { alertKey, dedupKey, definedFacts, type AlertKey, type AlertKind, type AlertState, type Transition } from './alert-state';
 import { routeReceivers } from './routing';
 import type { NotificationAction } from '../../notifiers/ports/notification-message';
 
@@ -51,6 +51,10 @@ export interface NotificationIntent {
   /** when the firing started */
   since: number | null;
   atMs: number;
+  /** a page's incident (SPEC §13), as its state keeps it */
+  incidentId?: string;
+  /** a page's budget remaining when it fired, as its state keeps it */
+  remainingAtFire?: number | null;
 }
 
 export interface NotificationPlan {
@@ -87,11 +91,16 @@ export function planNotifications(input: NotificationPlanInput): NotificationPla
   const { slo, nowMs } = input;
   const intents: NotificationIntent[] = [];
   const intent = (
-    t: Pick<NotificationIntent, 'key' | 'alertKind' | 'severity' | 'rule' | 'since'>,
+    t: Pick<NotificationIntent, 'key' | 'alertKind' | 'severity' | 'rule' | 'since' | 'incidentId' | 'remainingAtFire'>,
     receiver: string,
     action: NotificationAction,
   ): NotificationIntent => ({
-    ...t,
+    key: t.key,
+    alertKind: t.alertKind,
+    severity: t.severity,
+    rule: t.rule,
+    since: t.since,
+    ...definedFacts(t),
     dedupKey: dedupKey(slo.id, t.alertKind, t.severity),
     receiver,
     action,
@@ -111,9 +120,9 @@ export function planNotifications(input: NotificationPlanInput): NotificationPla
     }
     const told = [...state.notifiedReceivers];
     const lastNotifiedAt = { ...state.lastNotifiedAt };
-    const alert = { key, alertKind: state.kind, severity: state.severity, rule: state.rule, since: state.since };
+    const alert = { key, alertKind: state.kind, severity: state.severity, rule: state.rule, since: state.since, ...definedFacts(state) };
     const routed = routeReceivers(
-      { slo: slo.id, service: slo.service, team: slo.team, severity: state.severity, labels: slo.labels },
+      { kind: state.kind, slo: slo.id, service: slo.service, team: slo.team, severity: state.severity, labels: slo.labels },
       input.routes,
       input.notifiers,
     );

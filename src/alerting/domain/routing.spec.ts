@@ -1,9 +1,11 @@
 import type { NotifierConfig, RouteConfig } from '../../config/app-config';
 import { defaultRepeatIntervalMs, routeMatches, routeReceivers, type RoutableAlert } from './routing';
+import { reminderReceivers, reminderRoutable, serviceTeam } from './reminder-routing';
 
 const HOUR = 3_600_000;
 
 const ALERT: RoutableAlert = {
+  kind: 'burn-rate',
   slo: 'checkout-availability',
   service: 'checkout',
   team: 'payments',
@@ -95,5 +97,52 @@ describe('routeReceivers', () => {
 
   it('gives a receiver missing from the notifiers no default repeat', () => {
     expect(routeReceivers(ALERT, [route({}, ['ghost'])], NOTIFIERS)).toEqual([{ receiver: 'ghost', repeatIntervalMs: null }]);
+  });
+});
+
+describe('routing by kind (SPEC §6: a route may match {kind: postmortem})', () => {
+  const SOURCE: RoutableAlert = { ...ALERT, kind: 'source-unavailable', severity: 'ticket' };
+  const TICKET: RoutableAlert = { ...ALERT, severity: 'ticket' };
+  const REMINDER = reminderRoutable('checkout', 'payments');
+
+  it.each<[string, Record<string, string>, [page: boolean, ticket: boolean, source: boolean, reminder: boolean]]>([
+    ['kind burn-rate', { kind: 'burn-rate' }, [true, true, false, false]],
+    ['kind source-unavailable', { kind: 'source-unavailable' }, [false, false, true, false]],
+    ['kind postmortem', { kind: 'postmortem' }, [false, false, false, true]],
+    ['severity ticket: reminders are routed like tickets', { severity: 'ticket' }, [false, true, true, true]],
+    ['severity page', { severity: 'page' }, [true, false, false, false]],
+    ['service', { service: 'checkout' }, [true, true, true, true]],
+    ['team', { team: 'payments' }, [true, true, true, true]],
+    ['tickets of a team', { severity: 'ticket', team: 'payments' }, [false, true, true, true]],
+    ['slo: reminders have none', { slo: 'checkout-availability' }, [true, true, true, false]],
+    ['a label: reminders have none', { tier: '1' }, [true, true, true, false]],
+    ['kind and severity', { kind: 'postmortem', severity: 'ticket' }, [false, false, false, true]],
+    ['kind postmortem of another service', { kind: 'postmortem', service: 'search' }, [false, false, false, false]],
+    ['empty match', {}, [true, true, true, true]],
+  ])('%s: %j', (_name, match, expected) => {
+    expect([ALERT, TICKET, SOURCE, REMINDER].map((alert) => routeMatches(alert, { match }))).toEqual(expected);
+  });
+
+  it('a reminder reaches each receiver once, in the order first reached', () => {
+    const routes = [route({ kind: 'postmortem' }, ['pd', 'slack']), route({ severity: 'ticket' }, ['slack', 'log']), route({ severity: 'page' }, ['pd']), route({ slo: 'x' }, ['log'])];
+    expect(reminderReceivers('checkout', null, routes, NOTIFIERS)).toEqual(['pd', 'slack', 'log']);
+    expect(reminderReceivers('checkout', null, [route({ severity: 'page' }, ['pd'])], NOTIFIERS)).toEqual([]);
+  });
+
+  it("a reminder's team is the one the service's SLOs all name", () => {
+    const slos = [
+      { service: 'checkout', team: 'payments' },
+      { service: 'checkout', team: 'payments' },
+      { service: 'search', team: 'discovery' },
+      { service: 'search', team: 'web' },
+      { service: 'catalog' },
+      { service: 'catalog', team: 'shop' },
+    ];
+    expect(serviceTeam(slos, 'checkout')).toBe('payments');
+    expect(serviceTeam(slos, 'search')).toBeNull(); // two teams: none
+    expect(serviceTeam(slos, 'catalog')).toBeNull(); // an SLO without a team
+    expect(serviceTeam(slos, 'gone')).toBeNull(); // no SLO any more
+    expect(reminderRoutable('search', null)).not.toHaveProperty('team');
+    expect(routeMatches(reminderRoutable('search', null), { match: { team: 'discovery' } })).toBe(false);
   });
 });

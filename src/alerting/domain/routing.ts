@@ -1,18 +1,26 @@
 /**
- * SPEC §3 `routes`: which receivers an alert reaches, and how often they are reminded while it
- * fires. Pure functions, no framework imports.
+ * SPEC §3 `routes`: which receivers an alert (or a postmortem reminder) reaches, and how often they
+ * are reminded while it fires. Pure functions, no framework imports.
  */
 import type { NotifierConfig, RouteConfig, Severity } from '../../config/app-config';
+import type { NotificationKind } from '../../notifiers/ports/notification-message';
 
 export type NotifierType = NotifierConfig['type'];
 
-/** What routes match on: the SLO's fields, the alert's severity and the SLO's labels. */
+/**
+ * What routes match on: the notification's kind (`burn-rate`, `source-unavailable`, `postmortem`),
+ * the SLO's fields, the severity and the SLO's labels. A postmortem reminder is routed like a
+ * ticket of its incident's service: it has no SLO and no labels (a route matching `slo` or a label
+ * never reaches it), its severity is `ticket`, and its team is the one its service's SLOs name.
+ */
 export interface RoutableAlert {
-  slo: string;
+  kind: NotificationKind;
+  /** absent for a postmortem reminder */
+  slo?: string;
   service: string;
   team?: string;
   severity: Severity;
-  /** never uses a reserved key (slo, service, team, severity): the config refuses those */
+  /** never uses a reserved key (kind, slo, service, team, severity): the config refuses those */
   labels: Record<string, string>;
 }
 
@@ -37,6 +45,8 @@ export function defaultRepeatIntervalMs(type: NotifierType): number | null {
 
 function field(alert: RoutableAlert, key: string): string | undefined {
   switch (key) {
+    case 'kind':
+      return alert.kind;
     case 'slo':
       return alert.slo;
     case 'service':

@@ -119,6 +119,9 @@ function alertStateProblem(item: unknown, slo: string): string | null {
   if (!isNullableString(item.rule)) return 'rule is not a string or null';
   if (!Array.isArray(item.notifiedReceivers) || !item.notifiedReceivers.every((r) => typeof r === 'string')) return 'notifiedReceivers is not a list of names';
   if (!isRecord(item.lastNotifiedAt) || !Object.values(item.lastNotifiedAt).every((v) => typeof v === 'number')) return 'lastNotifiedAt is not a map of times';
+  // a page's incident and budget at fire (SPEC §13): absent in states stored before they were kept
+  if (item.incidentId !== undefined && typeof item.incidentId !== 'string') return 'incidentId is not a string';
+  if (item.remainingAtFire !== undefined && !isNullableNumber(item.remainingAtFire)) return 'remainingAtFire is not a number or null';
   return null;
 }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { ConfigHolder } from '../../config/config-holder';
 import { CLOCK, Clock } from '../../common/clock';
 import { ClaimedDelivery, OUTBOX, Outbox } from '../ports/outbox';
+import { isReminder } from '../ports/notification-message';
 import type { DeliveryTrigger } from '../ports/delivery-trigger';
 import { NotifierDrivers } from '../drivers/notifier-drivers';
 import { deliveryExpired, minSendIntervalMs, retryDelayMs } from '../domain/delivery-policy';
@@ -125,7 +126,7 @@ export class DeliveryWorker implements DeliveryTrigger, OnApplicationShutdown {
       receiver: delivery.receiver,
       action: delivery.action,
       dedupKey: delivery.message.dedupKey,
-      slo: delivery.message.slo,
+      ...(isReminder(delivery.message) ? { kind: delivery.message.alertKind, incident: delivery.message.incident.id } : { slo: delivery.message.slo }),
       severity: delivery.message.severity,
       attempts: delivery.attempts + 1,
     };

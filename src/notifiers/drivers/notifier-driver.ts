@@ -1,6 +1,6 @@
 /** What a driver answers, and the driver interface every receiver type implements. No framework imports. */
 import type { NotifierConfig } from '../../config/app-config';
-import type { NotificationMessage } from '../ports/notification-message';
+import type { OutboxMessage } from '../ports/notification-message';
 
 /**
  * - `delivered`: the receiver accepted it (PagerDuty 202, Slack 200);
@@ -16,5 +16,5 @@ export type DeliveryResult =
 
 /** Sends one message to one receiver. Never throws: every problem is a `DeliveryResult`. */
 export interface NotifierDriver<N extends NotifierConfig = NotifierConfig> {
-  send(message: NotificationMessage, notifier: N): Promise<DeliveryResult>;
+  send(message: OutboxMessage, notifier: N): Promise<DeliveryResult>;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { NotifierConfig } from '../../config/app-config';
-import type { NotificationMessage } from '../ports/notification-message';
+import type { OutboxMessage } from '../ports/notification-message';
 import type { DeliveryResult } from './notifier-driver';
 import { scrubReason, urlSecrets } from './delivery-outcome';
 import { LogDriver } from './log.driver';
@@ -43,7 +43,7 @@ export class NotifierDrivers {
     this.slack = new SlackDriver({ timeoutMs: options?.timeoutMs });
   }
 
-  async send(message: NotificationMessage, notifier: NotifierConfig): Promise<DeliveryResult> {
+  async send(message: OutboxMessage, notifier: NotifierConfig): Promise<DeliveryResult> {
     try {
       switch (notifier.type) {
         case 'pagerduty':

@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { burnRateMessage, sourceUnavailableMessage } from '../../../test/helpers/notification-messages';
+import {
+  actionItemReminderMessage,
+  burnRateMessage,
+  INCIDENT,
+  pageWithIncident,
+  postmortemReminderMessage,
+  sourceUnavailableMessage,
+} from '../../../test/helpers/notification-messages';
 import type { NotificationMessage } from '../ports/notification-message';
 import { jsonBytes, jsonStringBytes } from './json-size';
 import {
@@ -238,5 +245,82 @@ describe('pagerDutyEvent', () => {
     expect(new URL(PAGERDUTY_DEFAULT_EVENTS_URL).host).toBe('events.pagerduty.com');
     expect(new URL(PAGERDUTY_EU_EVENTS_URL).host).toBe('events.eu.pagerduty.com');
     expect(new URL(PAGERDUTY_EU_EVENTS_URL).pathname).toBe('/v2/enqueue');
+  });
+});
+
+describe('pagerDutyEvent: incidents and postmortem reminders (SPEC §13)', () => {
+  it("names the page's incident in custom_details and links to it", () => {
+    const event = pagerDutyEvent(pageWithIncident(), ROUTING_KEY);
+    expect(event.payload.custom_details).toMatchObject({ incident: INCIDENT.id, incidentUrl: INCIDENT.url });
+    expect(event.links).toEqual([
+      { href: 'https://wiki.example/runbooks/checkout', text: 'Runbook' },
+      { href: INCIDENT.url, text: `Incident ${INCIDENT.id}` },
+      { href: 'https://slo.example/#/slos/checkout-availability', text: 'Error budget of checkout-availability' },
+    ]);
+    expect(event.payload.summary).toBe('[page] checkout-availability: burning error budget at 15.2× over 1h (2% of budget left)');
+  });
+
+  it('says on the resolve how long the page lasted and what it cost the budget', () => {
+    const event = pagerDutyEvent(pageWithIncident({ resolved: true }), ROUTING_KEY);
+    expect(event.event_action).toBe('resolve');
+    expect(event.payload.summary).toBe(
+      '[page] checkout-availability: resolved, no longer burning error budget at ≥ 14.4× over 1h (lasted 42m, cost 3.1% of the budget; 87% of budget left)',
+    );
+    expect(event.payload.custom_details).toMatchObject({ incident: INCIDENT.id, incidentUrl: INCIDENT.url, lastedSeconds: 2520, budgetCost: 0.031 });
+  });
+
+  it('leaves the cost out when it is not known', () => {
+    const event = pagerDutyEvent(pageWithIncident({ resolved: true }, { resolution: { lastedSeconds: 45, budgetCost: null } }), ROUTING_KEY);
+    expect(event.payload.summary).toContain('(lasted 45s; 87% of budget left)');
+    expect(event.payload.custom_details).not.toHaveProperty('budgetCost');
+  });
+
+  it('builds a postmortem reminder as a warning trigger of its own, never resolved (golden)', () => {
+    expect(pagerDutyEvent(postmortemReminderMessage(), ROUTING_KEY)).toEqual({
+      routing_key: ROUTING_KEY,
+      event_action: 'trigger',
+      dedup_key: `slo-engine/postmortem/${INCIDENT.id}/postmortem`,
+      payload: {
+        summary: `[postmortem] checkout: postmortem of incident ${INCIDENT.id} overdue since 2026-11-23T10:42:00.000Z (owner alice)`,
+        source: 'slo-engine',
+        severity: 'warning',
+        timestamp: '2026-11-23T10:42:10.000Z',
+        component: INCIDENT.id,
+        group: 'checkout',
+        class: 'postmortem',
+        custom_details: {
+          kind: 'postmortem',
+          what: 'postmortem',
+          title: `postmortem of incident ${INCIDENT.id}`,
+          service: 'checkout',
+          team: 'payments',
+          owner: 'alice',
+          dueAt: '2026-11-23T10:42:00.000Z',
+          incident: INCIDENT.id,
+          incidentUrl: INCIDENT.url,
+        },
+      },
+      links: [{ href: INCIDENT.url, text: `Incident ${INCIDENT.id}` }],
+      client: 'slo-engine',
+      client_url: INCIDENT.url,
+    });
+  });
+
+  it('names an overdue action item by its title, without owner when it has none', () => {
+    expect(pagerDutyEvent(actionItemReminderMessage(), ROUTING_KEY).payload.summary).toBe(
+      `[postmortem] checkout: action item "Add a retry budget to the payment client" of incident ${INCIDENT.id} overdue since 2026-11-30T00:00:00.000Z (owner bob)`,
+    );
+    const event = pagerDutyEvent(actionItemReminderMessage({ owner: null, team: null }), ROUTING_KEY);
+    expect(event.payload.summary).not.toContain('owner');
+    expect(event.payload.custom_details).not.toHaveProperty('owner');
+    expect(event.payload.custom_details).not.toHaveProperty('team');
+  });
+
+  it('keeps a reminder with huge texts within 512 KB and its summary within 1,024 characters', () => {
+    const huge = 'é'.repeat(400_000);
+    const event = pagerDutyEvent(actionItemReminderMessage({ title: huge, owner: huge, service: huge }), ROUTING_KEY);
+    expect(wireBytes(event)).toBeLessThanOrEqual(PAGERDUTY_BODY_MAX_BYTES);
+    expect(event.payload.summary.length).toBeLessThanOrEqual(1024);
+    expect(event).toMatchObject({ event_action: 'trigger', dedup_key: `slo-engine/postmortem/${INCIDENT.id}/action-items/0`, payload: { severity: 'warning' } });
   });
 });

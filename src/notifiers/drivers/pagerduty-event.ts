@@ -2,7 +2,7 @@
  * SPEC §6: the PagerDuty Events API v2 body of a notification, and the Change Events API v2 body of
  * a change. Pure, no framework imports.
  */
-import type { NotificationMessage } from '../ports/notification-message';
+import { isReminder, type NotificationMessage, type OutboxMessage, type PostmortemReminderMessage } from '../ports/notification-message';
 import type { ChangeEvent } from '../ports/change-events';
 import { truncate } from '../../common/truncate';
 import { summaryLine } from './message-format';
@@ -67,23 +67,74 @@ function customDetails(message: NotificationMessage): Record<string, unknown> {
     since: message.since,
     runbook: message.runbook,
     lastError: message.alertKind === 'source-unavailable' ? message.lastError : null,
+    // a page's incident (SPEC §13), and on its resolve how long it lasted and what it cost
+    incident: message.incident?.id,
+    incidentUrl: message.incident?.url,
+    lastedSeconds: message.resolution?.lastedSeconds,
+    budgetCost: message.resolution?.budgetCost,
   };
+  return withoutNulls(details);
+}
+
+function withoutNulls(details: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== null && value !== undefined));
+}
+
+function incidentLink(incident: { id: string; url: string }): PagerDutyLink {
+  return { href: incident.url, text: `Incident ${incident.id}` };
 }
 
 function links(message: NotificationMessage): PagerDutyLink[] {
   const result: PagerDutyLink[] = [];
   if (message.runbook) result.push({ href: message.runbook, text: 'Runbook' });
+  if (message.incident) result.push(incidentLink(message.incident));
   if (message.budgetUrl) result.push({ href: message.budgetUrl, text: `Error budget of ${message.slo}` });
   return result;
 }
 
 /**
  * The event for `message`: trigger and repeat are `trigger` (PagerDuty folds a repeat into the open
- * incident by `dedup_key`), resolve is `resolve`; page is `critical`, ticket is `warning`.
+ * incident by `dedup_key`), resolve is `resolve`; page is `critical`, ticket is `warning`. A
+ * postmortem reminder is a `warning` trigger that is never resolved ({@link reminderEvent}).
  */
-export function pagerDutyEvent(message: NotificationMessage, routingKey: string): PagerDutyEvent {
-  return fitPagerDutyEvent(fullPagerDutyEvent(message, routingKey));
+export function pagerDutyEvent(message: OutboxMessage, routingKey: string): PagerDutyEvent {
+  return fitPagerDutyEvent(isReminder(message) ? reminderEvent(message, routingKey) : fullPagerDutyEvent(message, routingKey));
+}
+
+/**
+ * A postmortem reminder (SPEC §6, §13): a `trigger` of severity `warning` with its own `dedup_key`
+ * (`slo-engine/postmortem/{key}`), naming the incident, what is overdue, its owner and due time, and
+ * linking to the incident. No resolve ever follows: whoever handles it resolves it in PagerDuty.
+ */
+function reminderEvent(message: PostmortemReminderMessage, routingKey: string): PagerDutyEvent {
+  return {
+    routing_key: routingKey,
+    event_action: 'trigger',
+    dedup_key: message.dedupKey,
+    payload: {
+      summary: truncate(summaryLine(message), PAGERDUTY_SUMMARY_MAX),
+      source: PAGERDUTY_SOURCE,
+      severity: 'warning',
+      timestamp: message.at,
+      component: message.incident.id,
+      group: message.service,
+      class: message.alertKind,
+      custom_details: withoutNulls({
+        kind: message.alertKind,
+        what: message.what,
+        title: message.title,
+        service: message.service,
+        team: message.team,
+        owner: message.owner,
+        dueAt: message.dueAt,
+        incident: message.incident.id,
+        incidentUrl: message.incident.url,
+      }),
+    },
+    links: [incidentLink(message.incident)],
+    client: PAGERDUTY_SOURCE,
+    client_url: message.incident.url,
+  };
 }
 
 function fullPagerDutyEvent(message: NotificationMessage, routingKey: string): PagerDutyEvent {

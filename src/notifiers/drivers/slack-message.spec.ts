@@ -1,4 +1,11 @@
-import { burnRateMessage, sourceUnavailableMessage } from '../../../test/helpers/notification-messages';
+import {
+  actionItemReminderMessage,
+  burnRateMessage,
+  INCIDENT,
+  pageWithIncident,
+  postmortemReminderMessage,
+  sourceUnavailableMessage,
+} from '../../../test/helpers/notification-messages';
 import type { NotificationMessage } from '../ports/notification-message';
 import { escapeSlack, SLACK_LIMITS, slackMessage, truncateMrkdwn, type SlackMessage } from './slack-message';
 
@@ -160,5 +167,78 @@ describe('slackMessage', () => {
     expect(truncateMrkdwn(escapeSlack('ab&cd'), 5)).toBe('ab…');
     expect(truncateMrkdwn('see <https://x.example/long|link> now', 20)).toBe('see …');
     expect(truncateMrkdwn('short', 5)).toBe('short');
+  });
+});
+
+describe('slackMessage: incidents and postmortem reminders (SPEC §13)', () => {
+  const date = (iso: string): string => `<!date^${Date.parse(iso) / 1000}^{date_short_pretty} {time}|${iso}>`;
+  const incidentLink = `<${INCIDENT.url}|${INCIDENT.id}>`;
+  const fieldsOf = (m: SlackMessage): string[] => m.blocks.flatMap((b) => (b.type === 'section' ? (b.fields ?? []).map((f) => f.text) : []));
+
+  it("names the page's incident and links to it", () => {
+    const slack = slackMessage(pageWithIncident());
+    expect(fieldsOf(slack)[0]).toBe(`*Incident*\n${incidentLink}`);
+    expect(slack.text).toBe('[page] checkout-availability: burning error budget at 15.2× over 1h (2% of budget left)');
+    expectWithinSlackLimits(slack);
+  });
+
+  it('says on the resolve how long the page lasted and what it cost, and names the incident', () => {
+    const slack = slackMessage(pageWithIncident({ resolved: true }));
+    expect(header(slack)).toBe(':white_check_mark: PAGE resolved: checkout-availability');
+    expect(slack.blocks[1]).toEqual({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: '*checkout-availability* (service *checkout*, team *payments*): resolved, no longer burning error budget at ≥ 14.4× over 1h.\nLasted 42m, cost 3.1% of the budget.\nObjective 99.9% over 30d.\nCheckout requests succeed',
+      },
+    });
+    expect(fieldsOf(slack)[0]).toBe(`*Incident*\n${incidentLink}`);
+    expect(slack.text).toContain('(lasted 42m, cost 3.1% of the budget; 87% of budget left)');
+    expectWithinSlackLimits(slack);
+  });
+
+  it('names no incident on a ticket, and no cost when it is unknown', () => {
+    expect(allText(slackMessage(burnRateMessage({ severity: 'ticket' })))).not.toContain('Incident');
+    const unknownCost = slackMessage(pageWithIncident({ resolved: true }, { resolution: { lastedSeconds: 7_500, budgetCost: null } }));
+    expect(allText(unknownCost)).toContain('Lasted 2h5m.');
+    expect(allText(unknownCost)).not.toContain('cost');
+  });
+
+  it('builds a postmortem reminder: what is overdue, of which incident (linked), the owner, the due time (golden)', () => {
+    expect(slackMessage(postmortemReminderMessage())).toEqual({
+      text: `[postmortem] checkout: postmortem of incident ${INCIDENT.id} overdue since 2026-11-23T10:42:00.000Z (owner alice)`,
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: ':memo: Postmortem overdue: checkout', emoji: true } },
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: `The postmortem of incident ${incidentLink} (service *checkout*, team *payments*) is overdue: it was due ${date('2026-11-23T10:42:00.000Z')}.`,
+          },
+        },
+        {
+          type: 'section',
+          fields: [
+            { type: 'mrkdwn', text: `*Incident*\n${incidentLink}` },
+            { type: 'mrkdwn', text: '*Owner*\nalice' },
+            { type: 'mrkdwn', text: `*Due*\n${date('2026-11-23T10:42:00.000Z')}` },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('names an overdue action item by its title, escaped, and says when nobody owns it', () => {
+    const slack = slackMessage(actionItemReminderMessage({ title: 'Alert on <p99> & retries', owner: null, team: null }));
+    expect(header(slack)).toBe(':memo: Action item overdue: checkout');
+    expect(allText(slack)).toContain(`Action item *Alert on &lt;p99&gt; &amp; retries* of incident ${incidentLink} (service *checkout*) is overdue`);
+    expect(fieldsOf(slack)).toContain('*Owner*\nnone named');
+    expectWithinSlackLimits(slack);
+  });
+
+  it('holds Slack limits with a reminder of very long texts', () => {
+    const long = (c: string): string => c.repeat(10_000);
+    expectWithinSlackLimits(slackMessage(actionItemReminderMessage({ title: long('<'), owner: long('&'), service: long('😀'), team: long('t') })));
+    expectWithinSlackLimits(slackMessage(postmortemReminderMessage({ incident: { id: long('i'), url: `https://slo.example/incidents/${long('u')}` } })));
   });
 });

@@ -2,8 +2,8 @@
  * SPEC §6: the Slack incoming-webhook message of a notification — Block Kit blocks and the plain
  * `text` fallback (what notifications and screen readers show). Pure, no framework imports.
  */
-import type { NotificationMessage } from '../ports/notification-message';
-import { formatRate, headline, rateOf, summaryLine } from './message-format';
+import { isReminder, type NotificationMessage, type OutboxMessage, type PostmortemReminderMessage } from '../ports/notification-message';
+import { formatRate, headline, rateOf, resolutionClause, summaryLine } from './message-format';
 import { formatBudgetPercent } from '../../common/format-percent';
 import { truncate } from '../../common/truncate';
 
@@ -105,8 +105,19 @@ function intro(message: NotificationMessage): string {
     `*${userText(message.slo, 300)}* (${owner}): ${escapeSlack(headline(message))}.`,
     `Objective ${message.objective}% over ${escapeSlack(message.window)}.`,
   ];
+  // a page's resolve: how long it lasted and what it cost (SPEC §13)
+  if (message.action === 'resolve' && message.resolution) lines.splice(1, 0, `${capitalise(resolutionClause(message.resolution))}.`);
   if (message.description) lines.push(userText(message.description, 1_500));
   return lines.join('\n');
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A page's incident: its id, linked to its page on the board. */
+function incidentFields(message: NotificationMessage): SlackMrkdwn[] {
+  return message.incident ? [field('Incident', link(message.incident.url, message.incident.id))] : [];
 }
 
 function burnRateFields(message: NotificationMessage): SlackMrkdwn[] {
@@ -166,10 +177,15 @@ function linksLine(message: NotificationMessage): string | null {
   return links.length > 0 ? links.join('   ') : null;
 }
 
-/** The message for `message`: a header, what happened, the numbers, the last error, the links. */
-export function slackMessage(message: NotificationMessage): SlackMessage {
+/**
+ * The message for `message`: a header, what happened (a page's resolve: how long it lasted and what
+ * it cost), the numbers (a page: its incident, linked), the last error, the links. A postmortem
+ * reminder has its own ({@link reminderSlackMessage}).
+ */
+export function slackMessage(message: OutboxMessage): SlackMessage {
+  if (isReminder(message)) return reminderSlackMessage(message);
   const section = (text: string | null): SlackBlock[] => (text ? [{ type: 'section', text: mrkdwn(text) }] : []);
-  const fields = [...burnRateFields(message), ...commonFields(message)].slice(0, SLACK_LIMITS.fields);
+  const fields = [...incidentFields(message), ...burnRateFields(message), ...commonFields(message)].slice(0, SLACK_LIMITS.fields);
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(title(message), SLACK_LIMITS.headerText), emoji: true } },
     ...section(intro(message)),
@@ -181,5 +197,33 @@ export function slackMessage(message: NotificationMessage): SlackMessage {
   return {
     text: truncateMrkdwn(escapeSlack(summaryLine(message)), SLACK_LIMITS.text),
     blocks: blocks.slice(0, SLACK_LIMITS.blocks),
+  };
+}
+
+/**
+ * A postmortem reminder (SPEC §6, §13): what is overdue (the postmortem, or an action item by its
+ * title) of which incident, linked; the service and team, the owner, and when it was due.
+ */
+export function reminderSlackMessage(message: PostmortemReminderMessage): SlackMessage {
+  const what = message.what === 'postmortem' ? 'Postmortem' : 'Action item';
+  const team = message.team ? `, team *${userText(message.team, 200)}*` : '';
+  const subject =
+    message.what === 'postmortem'
+      ? `The postmortem of incident ${link(message.incident.url, message.incident.id)}`
+      : `Action item *${userText(message.title, 1_000)}* of incident ${link(message.incident.url, message.incident.id)}`;
+  const intro = `${subject} (service *${userText(message.service, 200)}*${team}) is overdue: it was due ${slackDate(message.dueAt)}.`;
+  const fields = [
+    field('Incident', link(message.incident.url, message.incident.id)),
+    field('Owner', message.owner ? userText(message.owner, 500) : 'none named'),
+    field('Due', slackDate(message.dueAt)),
+  ];
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(`:memo: ${what} overdue: ${message.service}`, SLACK_LIMITS.headerText), emoji: true } },
+    { type: 'section', text: mrkdwn(intro) },
+    { type: 'section', fields },
+  ];
+  return {
+    text: truncateMrkdwn(escapeSlack(summaryLine(message)), SLACK_LIMITS.text),
+    blocks,
   };
 }

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError, type FetchFunction } from '@slack/webhook';
 import type { NotifierConfig } from '../../config/app-config';
 import { truncate } from '../../common/truncate';
-import type { NotificationMessage } from '../ports/notification-message';
+import type { OutboxMessage } from '../ports/notification-message';
 import type { DeliveryResult, NotifierDriver } from './notifier-driver';
 import { outcomeForStatus, transportFailure, urlSecrets } from './delivery-outcome';
 import { slackMessage } from './slack-message';
@@ -71,7 +71,7 @@ export class SlackDriver implements NotifierDriver<SlackNotifier> {
     };
   }
 
-  async send(message: NotificationMessage, notifier: SlackNotifier): Promise<DeliveryResult> {
+  async send(message: OutboxMessage, notifier: SlackNotifier): Promise<DeliveryResult> {
     const secrets = urlSecrets(notifier.webhookUrl);
     const context: SendContext = {};
     try {

@@ -8,7 +8,7 @@
  * into it (together with its alert states, see `AlertStateRepository.commit`); the delivery worker
  * drains it.
  */
-import type { NotificationAction, NotificationMessage } from './notification-message';
+import type { NotificationAction, OutboxMessage } from './notification-message';
 
 /** One notification to one receiver, recorded before it is sent. */
 export interface Delivery {
@@ -16,9 +16,10 @@ export interface Delivery {
   /** `{receiver}/{alertKey}`: the order-keeping queue it waits in */
   lane: string;
   receiver: string;
+  /** `{slo}/{severity}`, `{slo}/source`, or `postmortem/{incidentId}` for postmortem reminders */
   alertKey: string;
   action: NotificationAction;
-  message: NotificationMessage;
+  message: OutboxMessage;
   createdAtMs: number;
   /** send attempts so far */
   attempts: number;
@@ -65,7 +66,7 @@ export function laneOf(receiver: string, alertKey: string): string {
   return `${receiver}/${alertKey}`;
 }
 
-/** The receiver of a lane: everything before the alert key's two segments (`{slo}/{severity}`). */
+/** The receiver of a lane: everything before the alert key's two segments (`{slo}/{severity}`, `postmortem/{incidentId}`). */
 export function receiverOfLane(lane: string): string {
   const match = /^(.*)\/[^/]+\/[^/]+$/.exec(lane);
   return match ? match[1] : lane;

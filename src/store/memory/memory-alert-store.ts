@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { AlertStateRepository, parseStoredStates, serializeStates, SloAlertChange, StoredSloAlerts } from '../../alerting/ports/alert-state.repository';
 import { receiverOfLane, type ClaimedDelivery, type ClaimOptions, type Delivery, type Outbox, type RetryUpdate } from '../../notifiers/ports/outbox';
+import type { ReminderOutbox } from '../../alerting/ports/reminder-outbox';
 
 /**
- * Alert states and the outbox in process: the same semantics as the Redis store (one contract
- * suite tests both), kept only while the process lives.
+ * Alert states, postmortem reminders' marks and the outbox in process: the same semantics as the
+ * Redis store (one contract suite tests both), kept only while the process lives.
  */
-export class MemoryAlertStore implements AlertStateRepository, Outbox {
+export class MemoryAlertStore implements AlertStateRepository, Outbox, ReminderOutbox {
   /** slo → stored states as read back from their JSON (the version), never mutated once stored */
   private readonly states = new Map<string, StoredSloAlerts>();
   private readonly items = new Map<string, Delivery>();
@@ -16,6 +17,8 @@ export class MemoryAlertStore implements AlertStateRepository, Outbox {
   private readonly leases = new Map<string, string>();
   /** receiver → not before */
   private readonly pace = new Map<string, number>();
+  /** keys of the postmortem reminders recorded */
+  private readonly reminded = new Set<string>();
 
   async loadAll(): Promise<StoredSloAlerts[]> {
     return [...this.states.values()];
@@ -27,15 +30,27 @@ export class MemoryAlertStore implements AlertStateRepository, Outbox {
       const json = serializeStates(change.states, change.about);
       if (json === '') this.states.delete(change.slo);
       else this.states.set(change.slo, deepFreeze(parseStoredStates(change.slo, json, `alert state of "${change.slo}" in memory`)));
-      for (const delivery of change.deliveries) {
-        this.items.set(delivery.id, structuredClone(delivery));
-        const lane = this.lanes.get(delivery.lane);
-        if (lane) lane.push(delivery.id);
-        else this.lanes.set(delivery.lane, [delivery.id]);
-        if (!this.due.has(delivery.lane)) this.due.set(delivery.lane, nowMs);
-      }
+      this.append(change.deliveries, nowMs);
       return true;
     });
+  }
+
+  async recordReminder(key: string, deliveries: readonly Delivery[], nowMs: number): Promise<boolean> {
+    if (this.reminded.has(key)) return false;
+    this.reminded.add(key);
+    this.append(deliveries, nowMs);
+    return true;
+  }
+
+  /** Appends deliveries to their lanes; a lane new or idle is due now. */
+  private append(deliveries: readonly Delivery[], nowMs: number): void {
+    for (const delivery of deliveries) {
+      this.items.set(delivery.id, structuredClone(delivery));
+      const lane = this.lanes.get(delivery.lane);
+      if (lane) lane.push(delivery.id);
+      else this.lanes.set(delivery.lane, [delivery.id]);
+      if (!this.due.has(delivery.lane)) this.due.set(delivery.lane, nowMs);
+    }
   }
 
   async claim(options: ClaimOptions): Promise<ClaimedDelivery[]> {

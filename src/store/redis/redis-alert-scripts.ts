@@ -5,7 +5,8 @@
  * Keys (prefix p): `p alerts:state` hash slo → states JSON (the JSON is the version);
  * `p outbox:items` hash id → delivery JSON; `p outbox:lane:{lane}` list of ids in send order;
  * `p outbox:due` zset lane → when its head is due; `p outbox:lease` hash lane → lease of the claim
- * in flight; `p outbox:pace` hash receiver → not before (pacing, 429 pauses).
+ * in flight; `p outbox:pace` hash receiver → not before (pacing, 429 pauses); `p reminded:{key}`
+ * the mark of a postmortem reminder recorded (string, expires after 400 days).
  *
  * NOT Cluster-safe (lane keys are built in the script); the service refuses Cluster at start.
  */
@@ -45,6 +46,29 @@ for c = 1, n do
   end
 end
 return out
+`;
+
+/**
+ * Records a postmortem reminder once: SETs its mark NX (with an expiry) and, only if this call set
+ * it, appends its deliveries to their lanes as the commit does.
+ * KEYS: mark, items hash, due zset. ARGV: now, lane key prefix, mark TTL ms, n deliveries, then
+ * n × (id, lane, delivery JSON). Returns 1 when recorded, 0 when the mark was there.
+ */
+export const RECORD_REMINDER_LUA = `
+${FMT}
+local now = tonumber(ARGV[1])
+local lanePrefix = ARGV[2]
+if not redis.call('SET', KEYS[1], ms(now), 'NX', 'PX', ARGV[3]) then return 0 end
+local nd = tonumber(ARGV[4])
+local i = 5
+for d = 1, nd do
+  local id, lane, json = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  redis.call('HSET', KEYS[2], id, json)
+  redis.call('RPUSH', lanePrefix .. lane, id)
+  redis.call('ZADD', KEYS[3], 'NX', ms(now), lane)
+  i = i + 3
+end
+return 1
 `;
 
 /**

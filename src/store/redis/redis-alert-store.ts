@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AlertStateRepository, parseStoredStates, serializeStates, SloAlertChange, StoredSloAlerts } from '../../alerting/ports/alert-state.repository';
 import type { ClaimedDelivery, ClaimOptions, Delivery, Outbox, RetryUpdate } from '../../notifiers/ports/outbox';
+import { REMINDER_MARK_TTL_MS, type ReminderOutbox } from '../../alerting/ports/reminder-outbox';
 import { redisCall } from './redis-call';
-import { CLAIM_LUA, COMMIT_ALERTS_LUA, COMPLETE_LUA, RETRY_LUA } from './redis-alert-scripts';
+import { CLAIM_LUA, COMMIT_ALERTS_LUA, COMPLETE_LUA, RECORD_REMINDER_LUA, RETRY_LUA } from './redis-alert-scripts';
 
 interface AlertScripts {
   sloAlertsCommitV1(...args: Array<string | number>): Promise<number[]>;
+  sloReminderRecordV1(...args: Array<string | number>): Promise<number>;
   sloOutboxClaimV1(...args: Array<string | number>): Promise<string[]>;
   sloOutboxCompleteV1(...args: Array<string | number>): Promise<number>;
   sloOutboxRetryV1(...args: Array<string | number>): Promise<number>;
@@ -15,9 +17,13 @@ interface AlertScripts {
 /** At most this many SLO changes per commit script call (keeps one call's argument list bounded). */
 const COMMIT_CHUNK = 200;
 
-/** Alert states and the outbox in Redis, shared by every replica (the contracts: alerting/ports/alert-state.repository.ts and notifiers/ports/outbox.ts; the scripts: redis-alert-scripts.ts). */
-export class RedisAlertStore implements AlertStateRepository, Outbox {
-  private readonly keys: { state: string; items: string; due: string; lease: string; pace: string; lanePrefix: string };
+/**
+ * Alert states, postmortem reminders' marks and the outbox in Redis, shared by every replica (the
+ * contracts: alerting/ports/alert-state.repository.ts, alerting/ports/reminder-outbox.ts and
+ * notifiers/ports/outbox.ts; the scripts: redis-alert-scripts.ts).
+ */
+export class RedisAlertStore implements AlertStateRepository, Outbox, ReminderOutbox {
+  private readonly keys: { state: string; items: string; due: string; lease: string; pace: string; lanePrefix: string; remindedPrefix: string };
   private readonly scripts: AlertScripts;
 
   constructor(
@@ -31,8 +37,10 @@ export class RedisAlertStore implements AlertStateRepository, Outbox {
       lease: `${prefix}outbox:lease`,
       pace: `${prefix}outbox:pace`,
       lanePrefix: `${prefix}outbox:lane:`,
+      remindedPrefix: `${prefix}reminded:`,
     };
     redis.defineCommand('sloAlertsCommitV1', { numberOfKeys: 3, lua: COMMIT_ALERTS_LUA });
+    redis.defineCommand('sloReminderRecordV1', { numberOfKeys: 3, lua: RECORD_REMINDER_LUA });
     redis.defineCommand('sloOutboxClaimV1', { numberOfKeys: 4, lua: CLAIM_LUA });
     redis.defineCommand('sloOutboxCompleteV1', { numberOfKeys: 4, lua: COMPLETE_LUA });
     redis.defineCommand('sloOutboxRetryV1', { numberOfKeys: 4, lua: RETRY_LUA });
@@ -58,6 +66,13 @@ export class RedisAlertStore implements AlertStateRepository, Outbox {
       for (const flag of result) applied.push(flag === 1);
     }
     return applied;
+  }
+
+  async recordReminder(key: string, deliveries: readonly Delivery[], nowMs: number): Promise<boolean> {
+    const args: Array<string | number> = [this.keys.remindedPrefix + key, this.keys.items, this.keys.due, nowMs, this.keys.lanePrefix, REMINDER_MARK_TTL_MS, deliveries.length];
+    for (const d of deliveries) args.push(d.id, d.lane, JSON.stringify(d));
+    const recorded = await redisCall('record postmortem reminder', () => this.scripts.sloReminderRecordV1(...args));
+    return recorded === 1;
   }
 
   async claim(options: ClaimOptions): Promise<ClaimedDelivery[]> {
