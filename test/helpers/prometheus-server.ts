@@ -67,15 +67,37 @@ async function waitReady(url: string, child: ChildProcess, output: () => string)
   throw new Error(`prometheus not ready within 30 s\n${output()}`);
 }
 
+/** A scrape job: `targets` (`host:port`) scraped every second at `metricsPath` (default `/metrics`). */
+export interface ScrapeJob {
+  job: string;
+  targets: string[];
+  metricsPath?: string;
+}
+
+function prometheusConfig(scrape: ScrapeJob | undefined): string {
+  if (!scrape) return 'global:\n  scrape_interval: 1m\nscrape_configs: []\n';
+  return [
+    'global:',
+    '  scrape_interval: 1s',
+    '  scrape_timeout: 1s',
+    'scrape_configs:',
+    `  - job_name: ${JSON.stringify(scrape.job)}`,
+    `    metrics_path: ${JSON.stringify(scrape.metricsPath ?? '/metrics')}`,
+    '    static_configs:',
+    `      - targets: ${JSON.stringify(scrape.targets)}`,
+    '',
+  ].join('\n');
+}
+
 /**
  * A real Prometheus (Debian's `prometheus`) on a free loopback port with a temporary TSDB, scraping
- * nothing; `samples` are backfilled first with `promtool tsdb create-blocks-from openmetrics`.
- * `port` starts it again where a stopped one listened.
+ * nothing unless `scrape` names a job (then every second); `samples` are backfilled first with
+ * `promtool tsdb create-blocks-from openmetrics`. `port` starts it again where a stopped one listened.
  */
-export async function startPrometheus(samples: readonly CounterSample[] = [], options: { port?: number } = {}): Promise<TestPrometheus> {
+export async function startPrometheus(samples: readonly CounterSample[] = [], options: { port?: number; scrape?: ScrapeJob } = {}): Promise<TestPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'slo-engine-prometheus-'));
   const data = join(dir, 'data');
-  writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
+  writeFileSync(join(dir, 'prometheus.yml'), prometheusConfig(options.scrape));
   if (samples.length > 0) {
     writeFileSync(join(dir, 'backfill.om'), openMetrics(samples));
     await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'backfill.om'), data], { maxBuffer: 64 * 1024 * 1024 });
