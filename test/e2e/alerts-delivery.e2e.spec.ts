@@ -6,7 +6,7 @@ import { TOKENS, UNREACHABLE_PROMETHEUS_SLO } from '../helpers/configs';
 import { freePort } from '../helpers/free-port';
 import { startPagerDutyReceiver, startSlackReceiver, LoopbackReceiver } from '../helpers/receivers';
 import { startTestApp, TestApp } from '../helpers/test-app';
-import { alertingConfig, cycleAndDeliver, pdEvents, pushTraffic, slackTexts } from '../helpers/alerting';
+import { alertingConfig, ClockedTraffic, pdEvents, slackTexts } from '../helpers/alerting';
 
 /**
  * SPEC §6 delivery on the real app with a manual clock and loopback receivers: resolves reach
@@ -23,7 +23,7 @@ const PAGE = 'slo-engine/search-fast/page';
 let pd: LoopbackReceiver;
 let slack: LoopbackReceiver;
 let t: TestApp;
-let pushedUntil: number;
+let traffic: ClockedTraffic;
 
 async function start(options: { extra?: string; heartbeat?: string } = {}): Promise<void> {
   pd = await startPagerDutyReceiver();
@@ -31,8 +31,7 @@ async function start(options: { extra?: string; heartbeat?: string } = {}): Prom
   t = await startTestApp(alertingConfig({ pdUrl: pd.url, slackUrl: slack.url, ...options }), { nowMs: T0 });
   t.app.get(DeliveryWorker).random = () => 1; // no jitter: retry times are exact
   // An hour of good traffic on search-fast (99%, page 10×/10m/1m, ticket 2×/1h/5m), 10 events/s.
-  await pushTraffic(t, { slo: 'search-fast', fromMs: T0 - HOUR, toMs: T0, stepMs: SECOND, good: 10, total: 10 });
-  pushedUntil = T0;
+  traffic = await ClockedTraffic.afterGoodHour(t, 'search-fast', T0);
 }
 
 afterEach(async () => {
@@ -44,12 +43,7 @@ afterEach(async () => {
 });
 
 /** Moves the clock to `at`, pushing search-fast traffic for the time in between, then a cycle and a delivery round. */
-async function stepTo(at: number, good: number): Promise<void> {
-  t.clock.set(at);
-  if (at > pushedUntil) await pushTraffic(t, { slo: 'search-fast', fromMs: pushedUntil, toMs: at, stepMs: SECOND, good, total: 10 });
-  pushedUntil = Math.max(pushedUntil, at);
-  await cycleAndDeliver(t);
-}
+const stepTo = (at: number, good: number): Promise<void> => traffic.stepTo(at, good);
 
 /** Runs from the clock's time to `until` in cycles of `every`, with `good` of 10 events good each second. */
 async function run(until: number, good: number, every = 10 * SECOND): Promise<void> {

@@ -4,7 +4,7 @@ import { REMINDERS, type PostmortemReminder, type ReminderSender } from '../../s
 import { TOKENS } from '../helpers/configs';
 import { startPagerDutyReceiver, startSlackReceiver, LoopbackReceiver } from '../helpers/receivers';
 import { startTestApp, TestApp } from '../helpers/test-app';
-import { alertingConfig, cycleAndDeliver, pdEvents, pushTraffic, slackTexts } from '../helpers/alerting';
+import { alertingConfig, ClockedTraffic, pdEvents, slackTexts } from '../helpers/alerting';
 
 /**
  * SPEC §13 in what receivers get, on the real app with a manual clock and the loopback PagerDuty
@@ -22,7 +22,7 @@ const PAGE = 'slo-engine/search-fast/page';
 let pd: LoopbackReceiver;
 let slack: LoopbackReceiver;
 let t: TestApp;
-let pushedUntil: number;
+let traffic: ClockedTraffic;
 
 beforeEach(async () => {
   pd = await startPagerDutyReceiver();
@@ -31,8 +31,7 @@ beforeEach(async () => {
   const yaml = alertingConfig({ pdUrl: pd.url, slackUrl: slack.url }).replace('routes:\n', 'routes:\n  - match: { kind: postmortem }\n    notify: [pd]\n');
   t = await startTestApp(yaml, { nowMs: T0 });
   // An hour of good traffic on search-fast (99%, page 10×/10m/1m), 10 events/s.
-  await pushTraffic(t, { slo: 'search-fast', fromMs: T0 - HOUR, toMs: T0, stepMs: SECOND, good: 10, total: 10 });
-  pushedUntil = T0;
+  traffic = await ClockedTraffic.afterGoodHour(t, 'search-fast', T0);
 });
 
 afterEach(async () => {
@@ -44,12 +43,7 @@ afterEach(async () => {
 });
 
 /** Moves the clock to `at`, pushing search-fast traffic for the time in between, then a cycle and a delivery round. */
-async function stepTo(at: number, good: number): Promise<void> {
-  t.clock.set(at);
-  if (at > pushedUntil) await pushTraffic(t, { slo: 'search-fast', fromMs: pushedUntil, toMs: at, stepMs: SECOND, good, total: 10 });
-  pushedUntil = Math.max(pushedUntil, at);
-  await cycleAndDeliver(t);
-}
+const stepTo = (at: number, good: number): Promise<void> => traffic.stepTo(at, good);
 
 /** Cycles every 10 s with `good` of 10 events good each second until `done`; answers the time it held. */
 async function runUntil(done: () => boolean, good: number, limit: number): Promise<number> {

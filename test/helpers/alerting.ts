@@ -85,6 +85,36 @@ export async function cycleAndDeliver(app: TestApp): Promise<void> {
   await app.app.get(DeliveryWorker).drain();
 }
 
+/**
+ * An SLO's traffic that follows the manual clock: an hour of good traffic (10 events/s) before
+ * `startMs`, then each `stepTo` pushes the seconds since the last step (`good` of 10 good) and runs
+ * a cycle and a delivery round.
+ */
+export class ClockedTraffic {
+  private pushedUntil: number;
+
+  private constructor(
+    private readonly app: TestApp,
+    private readonly slo: string,
+    startMs: number,
+  ) {
+    this.pushedUntil = startMs;
+  }
+
+  static async afterGoodHour(app: TestApp, slo: string, startMs: number): Promise<ClockedTraffic> {
+    await pushTraffic(app, { slo, fromMs: startMs - 3_600_000, toMs: startMs, stepMs: 1_000, good: 10, total: 10 });
+    return new ClockedTraffic(app, slo, startMs);
+  }
+
+  /** Moves the clock to `at`, pushing traffic for the time in between, then a cycle and a delivery round. */
+  async stepTo(at: number, good: number): Promise<void> {
+    this.app.clock.set(at);
+    if (at > this.pushedUntil) await pushTraffic(this.app, { slo: this.slo, fromMs: this.pushedUntil, toMs: at, stepMs: 1_000, good, total: 10 });
+    this.pushedUntil = Math.max(this.pushedUntil, at);
+    await cycleAndDeliver(this.app);
+  }
+}
+
 /** PagerDuty events accepted, as `action dedup_key`. */
 export function pdEvents(pd: LoopbackReceiver): string[] {
   return pd.accepted().filter((r) => r.path === '/v2/enqueue').map((r) => `${r.body.event_action} ${r.body.dedup_key}`);
