@@ -17,7 +17,7 @@ export function parseRuleKey(key: string | null): NotificationMessage['rule'] {
 
 /** Link to the SLO on the budget board. */
 export function budgetUrl(config: AppConfig, slo: string): string {
-  return `${config.server.externalUrl}/#slo=${encodeURIComponent(slo)}`;
+  return `${config.server.externalUrl}/slos/${encodeURIComponent(slo)}`;
 }
 
 /** Link to an incident's page on the board (SPEC §13, the board's `/incidents/{id}`). */

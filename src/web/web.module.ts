@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { BoardAssets } from './board-assets';
 import { BoardController } from './board.controller';
 
-/** What people see: the budget board (metrics endpoint comes with the metrics issue). */
-@Module({ controllers: [BoardController] })
+/** What people see: the board's pages and their bundle (the metrics endpoint is the metrics room's). */
+@Module({ controllers: [BoardController], providers: [BoardAssets] })
 export class WebModule {}

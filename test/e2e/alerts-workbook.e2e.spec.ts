@@ -79,7 +79,7 @@ describe('the workbook page', () => {
     expect(page.body.links).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ href: 'https://wiki.example/runbooks/checkout' }),
-        expect.objectContaining({ href: 'https://slo.example/#slo=checkout-availability' }),
+        expect.objectContaining({ href: 'https://slo.example/slos/checkout-availability' }),
       ]),
     );
     expect(slackTexts(slack)).toHaveLength(1);

@@ -199,13 +199,35 @@ describe('read API', () => {
       expect((await t.request({ url: '/docs' })).status).toBe(200);
     });
 
-    it('serves the board shell at / without data in it', async () => {
-      const res = await t.request({ url: '/' });
-      expect(res.status).toBe(200);
-      expect(res.headers['content-type']).toContain('text/html');
-      expect(res.body).toContain('v1/slos');
-      expect(res.body).not.toContain('checkout-availability');
-      expect(res.body).not.toMatch(/<script[^>]+src=/);
+    it.each(['/', '/slos/checkout-availability', '/services/checkout', '/incidents', '/incidents/inc-1', '/tv'])(
+      'serves the board shell at %s: no data, no inline code, a strict CSP',
+      async (url) => {
+        const res = await t.request({ url });
+        expect(res.status).toBe(200);
+        expect(res.headers['content-type']).toContain('text/html');
+        expect(res.body).not.toContain('checkout-availability');
+        expect(res.body).toContain('<script defer src="/assets/board.js"></script>');
+        expect(res.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // every script is a file
+        expect(res.body).not.toMatch(/<style|\son[a-z]+=/i);
+        const csp = String(res.headers['content-security-policy']);
+        expect(csp).toContain("script-src 'self'");
+        expect(csp).toContain("default-src 'none'");
+        expect(csp).not.toContain('unsafe-inline');
+      },
+    );
+
+    it('serves the bundle gzipped with an ETag, and 404 for what it does not have', async () => {
+      const js = await t.request({ url: '/assets/board.js', headers: { 'accept-encoding': 'gzip' } });
+      expect(js.status).toBe(200);
+      expect(js.headers['content-type']).toContain('javascript');
+      expect(js.headers['content-encoding']).toBe('gzip');
+      const again = await t.request({ url: '/assets/board.js', headers: { 'if-none-match': String(js.headers.etag) } });
+      expect(again.status).toBe(304);
+      const css = await t.request({ url: '/assets/board.css' });
+      expect(css.status).toBe(200);
+      expect(css.body).toContain('.uplot');
+      expect((await t.request({ url: '/assets/secrets.env' })).status).toBe(404);
+      expect((await t.request({ url: '/assets/..%2Fpackage.json' })).status).toBe(404);
     });
   });
 });
