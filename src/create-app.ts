@@ -1,6 +1,7 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import fastifyCompress from '@fastify/compress';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { Logger } from 'nestjs-pino';
@@ -14,6 +15,7 @@ import { jsonNestedDeeperThan, MAX_JSON_DEPTH } from './common/parse-input';
 import { Readiness } from './cycle/readiness';
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+const COMPRESS_THRESHOLD_BYTES = 2048;
 /** SPEC §5: a path segment longer than this is a 404 (in the error shape). */
 export const MAX_PATH_PARAM_LENGTH = 256;
 
@@ -32,6 +34,9 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     bodyParser: false, // ours below: JSON only, depth-checked, and only after authentication
   });
   app.useLogger(app.get(Logger));
+  // answers over 2 KiB (lists, history, the board's data, /metrics) gzipped for clients that take it;
+  // the gate's small answers are never worth it. Brotli left out: its CPU cost is not worth it here.
+  await app.register(fastifyCompress, { global: true, threshold: COMPRESS_THRESHOLD_BYTES, encodings: ['gzip', 'deflate'] });
   const readiness = app.get(Readiness);
   installRequestPipeline(app.getHttpAdapter().getInstance(), options, () => readiness.shuttingDown);
   const cors = options.config.current.server.corsOrigins;

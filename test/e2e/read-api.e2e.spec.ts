@@ -216,6 +216,17 @@ describe('read API', () => {
       },
     );
 
+    it('gzips answers over 2 KiB for clients that take it, and only those', async () => {
+      const big = await t.request({ url: '/docs-json', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      expect(big.status).toBe(200);
+      expect(big.headers['content-encoding']).toBe('gzip');
+      const plain = await t.request({ url: '/docs-json' });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body.openapi).toBe('3.1.0');
+      const small = await t.request({ url: '/healthz', headers: { 'accept-encoding': 'gzip' } });
+      expect(small.headers['content-encoding']).toBeUndefined();
+    });
+
     it('serves the bundle gzipped with an ETag, and 404 for what it does not have', async () => {
       const js = await t.request({ url: '/assets/board.js', headers: { 'accept-encoding': 'gzip' } });
       expect(js.status).toBe(200);
