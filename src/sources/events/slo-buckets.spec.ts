@@ -58,6 +58,20 @@ describe('SloBuckets', () => {
     ]);
   });
 
+  it('at a past instant only in a coarse ring, counts the share of the bucket up to the end, not the whole bucket', () => {
+    // rings: 10s over 5 minutes, 1h over 4 hours; one event a minute for 3 hours
+    const b = new SloBuckets(layoutFromTiers([{ widthMs: 10 * S, capacity: 40 }, { widthMs: H, capacity: 6 }], 4 * H));
+    for (let t = T0; t < T0 + 3 * H; t += M) b.add(t, 1, 1);
+    const past = T0 + H + 30 * M; // the 10s ring no longer reaches here
+    expect(b.completeFromMs(0)).toBeGreaterThan(past);
+    // the 5m window ending at past: 5/60 of the hour bucket holding it, not the 60 events of that hour
+    expect(b.windowCounts(past, [5 * M])).toEqual([{ good: 5, total: 5 }]);
+    // 90 minutes: the whole first hour, then 30/60 of the second
+    expect(b.windowCounts(past, [90 * M])).toEqual([{ good: 90, total: 90 }]);
+    // at the newest bucket the end stays whole (nothing after it but events stamped ahead)
+    expect(b.windowCounts(T0 + 3 * H - 1, [5 * M])[0].total).toBe(5);
+  });
+
   it('falls back to a coarser complete ring when the natural one is not complete yet', () => {
     const b = new SloBuckets(computeBucketLayout([H, D]));
     b.add(T0, 1, 1);

@@ -15,7 +15,8 @@ import { BucketLayout, naturalTierWidth } from './bucket-layout';
  * whole buckets from the one holding `end − w` up to the one before the bucket holding `end`; that
  * last partial bucket is refined with finer rings down to the 10s ring, so only the start edge is
  * imprecise (by at most the ring width ≤ max(10s, w/60)) — the end edge is exact up to the 10s
- * bucket holding `end` (matters only for events stamped in the future).
+ * bucket holding `end` (matters only for events stamped in the future). At a past instant whose
+ * finer rings are gone (history), the end falls inside a coarse bucket, counted pro rata.
  */
 export class SloBuckets {
   /** [head × k | completeFrom × k | slot of head × k | (good, total) × totalSlots] */
@@ -173,8 +174,19 @@ export class SloBuckets {
       cursorMs = endIdx * width;
       ring = f;
     }
-    endIdx = Math.floor(endMs / tiers[ring].widthMs);
-    this.sumRange(ring, endIdx, endIdx);
+    width = tiers[ring].widthMs;
+    endIdx = Math.floor(endMs / width);
+    // The bucket holding `end`: whole on the finest ring, or when it is the ring's newest bucket
+    // (nothing after `end` in it but events stamped ahead). A past instant (history) whose finer
+    // rings are gone ends inside an older coarse bucket: only its share up to `end` is counted,
+    // else a 5m window three hours back would count the whole hour after it.
+    if (ring === 0 || endIdx >= this.buf[ring]) {
+      this.sumRange(ring, endIdx, endIdx);
+      return;
+    }
+    const bucketStart = endIdx * width;
+    const share = (endMs - Math.max(startMs, bucketStart)) / width;
+    if (share > 0) this.sumFraction(ring, endIdx, share);
   }
 
   /**
