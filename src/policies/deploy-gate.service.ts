@@ -8,7 +8,7 @@ import { SloQueryService } from '../slo/slo-query.service';
 import type { BudgetObject, SloStanding } from '../slo/budget-view';
 import { decideGate, freezeCovers, GateOutcome, overrideActive, type OverduePostmortem } from './domain/gate-policy';
 import { OVERDUE_POSTMORTEMS, OverduePostmortemsReader } from './ports/overdue-postmortems';
-import type { ChangeType } from './domain/gate-matrix';
+import { CHANGE_TYPES, type ChangeType } from './domain/gate-matrix';
 import { DecisionRecord, DeployRecord, Freeze, Override, POLICY_STATE, PolicyStateRepository } from './ports/policy-state.repository';
 import { CHANGE_EVENTS, ChangeEventSender } from '../notifiers/ports/change-events';
 import { deployChangeEvent } from './change-events';
@@ -41,7 +41,10 @@ export interface DeployView extends Omit<DeployRecord, 'slos'> {
 export interface ServiceBudget {
   service: string;
   zone: GateOutcome['zone'];
-  gate: { feature: 'allow' | 'deny' };
+  /** what the gate would answer now, for each change type */
+  gate: Record<ChangeType, 'allow' | 'deny'>;
+  /** the reasons it would give, for each change type */
+  gateReasons: Record<ChangeType, string[]>;
   slos: BudgetObject[];
   deploys: DeployView[];
 }
@@ -147,13 +150,17 @@ export class DeployGateService {
       this.overduePostmortems(service, nowMs),
     ]);
     const standings = budgets.map((b) => ({ slo: b.slo, zone: b.zone, remaining: b.budget.remaining }));
-    const { outcome } = this.evaluate(service, 'feature', nowMs, standings, freezes, overrides, loss, overdue);
+    // A read: the gate's evaluation for every change type, nothing recorded or audited.
+    const outcomes = CHANGE_TYPES.map((changeType) => this.evaluate(service, changeType, nowMs, standings, freezes, overrides, loss, overdue).outcome);
+    const gate = Object.fromEntries(CHANGE_TYPES.map((changeType, i) => [changeType, outcomes[i].decision])) as ServiceBudget['gate'];
+    const gateReasons = Object.fromEntries(CHANGE_TYPES.map((changeType, i) => [changeType, outcomes[i].reasons])) as ServiceBudget['gateReasons'];
     const deploys = await this.state.listDeploys(service, DEPLOYS_SHOWN);
     const remainingNow = new Map(budgets.map((b) => [b.slo, b.budget.remaining]));
     return {
       service,
-      zone: outcome.zone,
-      gate: { feature: outcome.decision },
+      zone: outcomes[0].zone, // the worst SLO zone, whatever the change type
+      gate,
+      gateReasons,
       slos: budgets,
       deploys: deploys.map((deploy) => ({
         ...deploy,

@@ -12,6 +12,7 @@ import type { DecisionRecord, Freeze, Override } from './ports/policy-state.repo
 const text = (max: number) => z.string().trim().min(1).max(max);
 const changeType = z.enum(CHANGE_TYPES);
 const decision = z.enum(['allow', 'deny']);
+const gateReasons = z.array(z.string());
 
 // ---------------------------------------------------------------- the gate
 
@@ -205,7 +206,21 @@ export const ServiceBudgetSchema = apiSchema(
     .object({
       service: z.string(),
       zone: ZoneSchema.describe('worst SLO zone: exhausted > freeze > unknown > caution > normal'),
-      gate: z.object({ feature: decision }).strict().describe('what the gate would answer for a feature change now'),
+      gate: z
+        .object({ feature: decision, fix: decision, rollback: decision, security: decision, 'db-migration': decision, infra: decision })
+        .strict()
+        .describe('what the gate would answer now, for each change type'),
+      gateReasons: z
+        .object({
+          feature: gateReasons,
+          fix: gateReasons,
+          rollback: gateReasons,
+          security: gateReasons,
+          'db-migration': gateReasons,
+          infra: gateReasons,
+        })
+        .strict()
+        .describe('the reasons the gate would give now, for each change type (as `reasons` of POST /v1/deploy-gate)'),
       slos: z.array(BudgetSchema),
       deploys: z.array(DeploySchema).describe('last allowed deploys with a version, newest first'),
     })

@@ -14,7 +14,7 @@ export class ServicesController {
 
   @Get(':service/budget')
   @RequireScope('read')
-  @ApiOperation({ summary: "A service's zone, feature gate, SLO budgets and recent deploys with the budget spent since" })
+  @ApiOperation({ summary: "A service's zone, the gate's answer and reasons for each change type now, SLO budgets and recent deploys with the budget spent since" })
   @ApiOkResponse({ schema: apiRef(ServiceBudgetSchema) })
   @ApiErrors(401, 403, [404, 'unknown service'], 503)
   budget(@Param('service') service: string) {

@@ -5,9 +5,11 @@ import { queryInt } from '../common/parse-input';
 import type { BudgetObject } from './budget-view';
 import type { Zone } from './domain/zones';
 import type { BudgetAlert } from './ports/firing-alerts';
-import { MAX_PAGE, type HistoryPoint, type SloDefinition, type SloPage, type SloQueryService } from './slo-query.service';
+import { MAX_PAGE, type SloDefinition, type SloPage, type SloQueryService } from './slo-query.service';
+import type { HistoryPoint, SloHistory } from './slo-history.service';
+import { DEFAULT_BURNDOWN_POINTS, MAX_BURNDOWN_POINTS, type Burndown } from './burndown.service';
 
-/** Shapes of the read API of SLOs (SPEC §5): the budget object, pages, detail, history. */
+/** Shapes of the read API of SLOs (SPEC §5): the budget object, pages, detail, history, burn-down. */
 
 export const ZONES = ['normal', 'caution', 'freeze', 'exhausted', 'unknown'] as const;
 type _Zones = Assert<Equal<(typeof ZONES)[number], Zone>>;
@@ -31,7 +33,14 @@ export const SloHistoryQuerySchema = z
   .object({
     from: requestTimestamp.optional().describe('default: 24 h before `to`'),
     to: requestTimestamp.optional().describe('default (and at most): now'),
-    step: durationMsSchema.optional().describe('default 5m; at most 2,000 points per request'),
+    step: durationMsSchema.optional().describe('default 5m; at most 2,000 points per request; at least 1s for a Prometheus SLO'),
+  })
+  .strict();
+
+export const BurndownQuerySchema = z
+  .object({
+    service: z.string().min(1).max(128).optional().describe('only the SLOs of this service (404 when it has none)'),
+    points: queryInt(2, MAX_BURNDOWN_POINTS).optional().describe(`instants per SLO, default ${DEFAULT_BURNDOWN_POINTS}, 2 to ${MAX_BURNDOWN_POINTS}`),
   })
   .strict();
 
@@ -165,11 +174,38 @@ export const HistoryPointSchema = apiSchema(
       t: isoTimestamp,
       sli: nullableNumber,
       remaining: nullableNumber,
-      burnRates: burnRates(z.number()).nullable().describe('null for a source without a local view'),
+      burnRates: burnRates(z.number()).nullable(),
     })
-    .strict(),
+    .strict()
+    .describe(
+      'the numbers an evaluation at `t` would have given (corrections in force applied); all null where they cannot be known: before what the event store keeps (one SLO window back), or where Prometheus has no sample of any of the windows (nor, for a calendar SLO, anything counted in the period or the previous one)',
+    ),
 );
 type _HistoryPoint = Assert<Equal<z.infer<typeof HistoryPointSchema>, HistoryPoint>>;
 
 export const HistorySchema = apiSchema('History', z.object({ slo: z.string(), points: z.array(HistoryPointSchema) }).strict());
-type _History = Assert<Equal<z.infer<typeof HistorySchema>, Awaited<ReturnType<SloQueryService['history']>>>>;
+type _History = Assert<Equal<z.infer<typeof HistorySchema>, SloHistory>>;
+
+// ---------------------------------------------------------------- burn-down
+
+export const BurndownSeriesSchema = apiSchema(
+  'BurndownSeries',
+  z
+    .object({
+      slo: z.string().openapi({ example: 'checkout-availability' }),
+      description: z.string().nullable().describe("the SLO's description as configured (the board's search reads it)"),
+      labels: z.record(z.string(), z.string()).openapi({ example: { tier: '1' } }).describe("the SLO's labels as configured (the board filters on them)"),
+      from: isoTimestamp.describe('the first instant: the window (rolling) or period (calendar) start, within one step'),
+      to: isoTimestamp.describe('the last instant: now'),
+      step: z.number().int().openapi({ example: 55148 }).describe('seconds between two instants (whole seconds, at least 1; the history endpoint takes it as `step=55148s`)'),
+      remaining: z
+        .array(nullableNumber)
+        .describe(
+          "the history's `remaining` at `from + i × step` (the same numbers as GET /v1/slos/{id}/history with this from, to and step); null where it is null, and everywhere when the SLO's metrics source did not answer",
+        ),
+    })
+    .strict(),
+);
+
+export const BurndownSchema = apiSchema('Burndown', z.object({ slos: z.array(BurndownSeriesSchema).describe('sorted by SLO id') }).strict());
+type _Burndown = Assert<Equal<z.infer<typeof BurndownSchema>, Burndown>>;

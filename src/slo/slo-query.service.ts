@@ -2,26 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigHolder } from '../config/config-holder';
 import type { AlertRule, CalendarUnit, SliConfig, SloConfig } from '../config/app-config';
 import { CLOCK, Clock } from '../common/clock';
-import { NotFoundError, StateUnavailableError, ValidationError } from '../common/domain-error';
-import { STATE_HEALTH, StateHealth } from '../common/state-health';
+import { NotFoundError, ValidationError } from '../common/domain-error';
 import { EVALUATION_REPOSITORY, EvaluationRepository } from './ports/evaluation.repository';
 import { BudgetObject, sloStanding, SloStanding, toBudgetObject } from './budget-view';
 import { STATE_INTEGRITY, StateIntegrity } from '../common/state-integrity';
 import { FIRING_ALERTS, FiringAlertsReader, type BudgetAlert } from './ports/firing-alerts';
-import { METRICS_SOURCES, MetricsSource } from './ports/metrics-source';
-import { CORRECTIONS, CorrectionsReader } from './ports/corrections';
-import { budgetFromAnswers, countPlanOf, retentionMs, sloWindows } from './slo-evaluator';
 
 export const MAX_PAGE = 1000;
-export const MAX_HISTORY_POINTS = 2000;
-/** Points computed between two yields to the event loop (a chunk costs well under a millisecond). */
-const HISTORY_CHUNK = 250;
-/**
- * How far back history can look, in SLO windows (the longest window read): the event store keeps
- * twice the longest window (`computeBucketLayout`: "history and the burn-down chart look back one
- * window"), so the windows of a point up to one window back are whole; an older point's are not.
- */
-const HISTORY_LOOKBACK_WINDOWS = 1;
 
 export interface SloPage {
   slos: BudgetObject[];
@@ -46,25 +33,15 @@ export interface SloDefinition {
   };
 }
 
-export interface HistoryPoint {
-  t: string;
-  sli: number | null;
-  remaining: number | null;
-  burnRates: Record<string, number> | null;
-}
-
-/** Read side: budget objects from the latest evaluations; nothing is evaluated here. */
+/** Read side: budget objects from the latest evaluations; nothing is evaluated here (history: `SloHistoryService`). */
 @Injectable()
 export class SloQueryService {
   constructor(
     private readonly config: ConfigHolder,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(EVALUATION_REPOSITORY) private readonly evaluations: EvaluationRepository,
-    @Inject(STATE_HEALTH) private readonly state: StateHealth,
     @Inject(FIRING_ALERTS) private readonly alerts: FiringAlertsReader,
-    @Inject(METRICS_SOURCES) private readonly sources: readonly MetricsSource[],
     @Inject(STATE_INTEGRITY) private readonly integrity: StateIntegrity,
-    @Inject(CORRECTIONS) private readonly corrections: CorrectionsReader,
   ) {}
 
   async list(query: { service?: string; limit: number; cursor?: string }): Promise<SloPage> {
@@ -89,49 +66,6 @@ export class SloQueryService {
   async detail(id: string): Promise<{ definition: SloDefinition; budget: BudgetObject }> {
     const slo = this.sloOrThrow(id);
     return { definition: definitionOf(slo), budget: await this.budget(id) };
-  }
-
-  /**
-   * The SLO's numbers at each step, recomputed from its source's local view (the stored events);
-   * null points for a source without one (Prometheus: range queries are not wired yet), and for
-   * times the store cannot know: a point whose longest window reaches back before what the store
-   * keeps is null rather than computed from part of its window (which would look like a full
-   * budget). The points are computed in chunks, yielding to the event loop between them, so that
-   * one request for 2,000 points does not hold up the others.
-   */
-  async history(id: string, range: { fromMs: number; toMs: number; stepMs: number }): Promise<{ slo: string; points: HistoryPoint[] }> {
-    const slo = this.sloOrThrow(id);
-    // The points come from this replica's view of the events; answer only while the store answers.
-    await this.state.ping().catch(() => {
-      throw new StateUnavailableError('state store unavailable: Redis does not answer');
-    });
-    const points = Math.floor((range.toMs - range.fromMs) / range.stepMs) + 1;
-    if (!(points <= MAX_HISTORY_POINTS)) {
-      throw new ValidationError(`at most ${MAX_HISTORY_POINTS} points per request`, [
-        { path: 'step', message: `from/to/step give ${points} points, more than ${MAX_HISTORY_POINTS}` },
-      ]);
-    }
-    const windows = sloWindows(slo);
-    const source = this.sources.find((s) => s.kind === slo.sli.source);
-    const countsAt = source?.countsAt?.bind(source);
-    const corrections = await this.corrections.all().catch(() => {
-      throw new StateUnavailableError('state store unavailable: corrections cannot be read');
-    });
-    const knownFromMs = this.clock.now() - (slo.calendar ? retentionMs(slo) - slo.windowMs : HISTORY_LOOKBACK_WINDOWS * Math.max(...windows.readMs));
-    const out = new Array<HistoryPoint>(points);
-    for (let i = 0; i < points; i++) {
-      if (i > 0 && i % HISTORY_CHUNK === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      const t = range.fromMs + i * range.stepMs;
-      if (!countsAt || t < knownFromMs) {
-        out[i] = { t: new Date(t).toISOString(), sli: null, remaining: null, burnRates: null };
-        continue;
-      }
-      const plan = countPlanOf(slo, windows, corrections, t);
-      const raw = countsAt({ slo, labels: plan.labels, windowsMs: plan.windowsMs, ranges: plan.ranges }, t);
-      const numbers = budgetFromAnswers(slo, windows, plan, raw, t);
-      out[i] = { t: new Date(t).toISOString(), sli: numbers.sli, remaining: numbers.remaining, burnRates: numbers.burnRates };
-    }
-    return { slo: slo.id, points: out };
   }
 
   private sloOrThrow(id: string): SloConfig {

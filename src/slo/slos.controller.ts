@@ -7,6 +7,7 @@ import { parseInput } from '../common/parse-input';
 import { CLOCK, Clock } from '../common/clock';
 import { ValidationError } from '../common/domain-error';
 import { MAX_PAGE, SloQueryService } from './slo-query.service';
+import { SloHistoryService } from './slo-history.service';
 import { BudgetSchema, HistorySchema, SloDetailSchema, SloHistoryQuerySchema, SloListQuerySchema, SloPageSchema } from './slo-api.schema';
 
 const DAY_MS = 86_400_000;
@@ -18,6 +19,7 @@ const DEFAULT_STEP_MS = 300_000;
 export class SlosController {
   constructor(
     private readonly slos: SloQueryService,
+    private readonly histories: SloHistoryService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -54,7 +56,7 @@ export class SlosController {
   @RequireScope('read')
   @ApiOperation({
     summary:
-      'The SLO numbers at each step, recomputed from stored events (default last 24 h, step 5m; at most 2,000 points). A point more than one SLO window back is null: the store does not keep its whole window',
+      "The SLO numbers at each step, as an evaluation then would have given them: recomputed from stored events, or for a Prometheus SLO from the source's range queries (default last 24 h, step 5m; at most 2,000 points). Null points where the numbers cannot be known: an events SLO's point more than one SLO window back (the store does not keep its whole window), a Prometheus SLO's point without any sample. 503 when the metrics source does not answer within 10 s",
   })
   @ApiZodQuery(SloHistoryQuerySchema)
   @ApiOkResponse({ schema: apiRef(HistorySchema) })
@@ -65,6 +67,6 @@ export class SlosController {
     const toMs = Math.min(q.to ?? now, now);
     const fromMs = q.from ?? toMs - DAY_MS;
     if (fromMs > toMs) throw new ValidationError('invalid query', [{ path: 'from', message: 'must not be after to (or now)' }]);
-    return this.slos.history(id, { fromMs, toMs, stepMs: q.step ?? DEFAULT_STEP_MS });
+    return this.histories.history(id, { fromMs, toMs, stepMs: q.step ?? DEFAULT_STEP_MS });
   }
 }

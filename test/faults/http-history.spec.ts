@@ -1,4 +1,4 @@
-import { SloQueryService } from '../../src/slo/slo-query.service';
+import { SloHistoryService } from '../../src/slo/slo-history.service';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { testConfig, TOKENS } from '../helpers/configs';
 
@@ -51,7 +51,7 @@ describe('history bounds', () => {
   });
 
   it('lets the event loop run between chunks of a 2,000-point request', async () => {
-    const service = t.app.get(SloQueryService);
+    const service = t.app.get(SloHistoryService);
     let turns = 0;
     let done = false;
     const spin = () => {

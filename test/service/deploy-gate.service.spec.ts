@@ -10,7 +10,6 @@ import type { FiringAlertsReader } from '../../src/slo/ports/firing-alerts';
 import { SloQueryService } from '../../src/slo/slo-query.service';
 import { MemoryEvaluationRepository } from '../../src/store/memory/memory-evaluation.repository';
 import { MemoryPolicyStateRepository } from '../../src/store/memory/memory-policy-state.repository';
-import { memoryStateHealth } from '../../src/store/memory/memory-state-health';
 import { gateConfig, GOOD_FOR_ZONE } from '../helpers/gate-config';
 import { configHolder, evaluatedRecord, HOUR, MINUTE, quietNestLogs, RecordingChangeEventSender, T0 } from './support';
 
@@ -54,7 +53,7 @@ describe('DeployGateService', () => {
   };
 
   function gateOn(policyState: MemoryPolicyStateRepository): DeployGateService {
-    const budgets = new SloQueryService(config, clock, evaluations, memoryStateHealth, noFiringAlerts, [], integrity, { all: async () => [] });
+    const budgets = new SloQueryService(config, clock, evaluations, noFiringAlerts, integrity);
     return new DeployGateService(config, clock, budgets, policyState, changeEvents, counters, integrity);
   }
 
