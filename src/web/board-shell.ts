@@ -10,6 +10,7 @@ export const BOARD_SHELL = `<!doctype html>
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>slo-engine board</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/board.css">
 <script defer src="/assets/board.js"></script>
 </head>

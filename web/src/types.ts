@@ -71,7 +71,7 @@ export interface History {
 }
 
 export interface Burndown {
-  slos: Array<{ slo: string; from: string; to: string; step: number; remaining: Array<number | null>; labels?: Record<string, string>; description?: string | null }>;
+  slos: Array<{ slo: string; from: string; to: string; step: number; remaining: Array<number | null>; labels: Record<string, string>; description: string | null }>;
 }
 
 export interface FiringAlert {
@@ -81,7 +81,7 @@ export interface FiringAlert {
   kind: 'burn-rate' | 'source-unavailable';
   state: 'firing';
   since: string;
-  rule: string | null;
+  rule: AlertRule | null;
   burnRates: Record<string, number | null> | null;
   silenced: boolean;
 }
@@ -177,4 +177,26 @@ export interface Incident {
 export interface IncidentList {
   incidents: Incident[];
   nextCursor: string | null;
+}
+
+// ---------------------------------------------------------------- added for the service and incident pages
+
+/** The rule that fired an incident's page (`pages[].rule` when not null). */
+export interface PageRule {
+  severity: 'page' | 'ticket';
+  burnRate: number;
+  long: string;
+  short: string;
+}
+
+/** `GET /v1/services/{service}/reliability` (SPEC §13); durations in seconds. */
+export interface Reliability {
+  service: string;
+  window: string;
+  incidents: number;
+  timeToDetect: { mean: number | null; p50: number | null; max: number | null };
+  timeToResolve: { mean: number | null; p50: number | null; max: number | null };
+  budgetConsumedByIncidents: Record<string, number>;
+  postmortems: { required: number; done: number; overdue: number };
+  actionItems: { open: number; overdue: number; done: number };
 }

@@ -54,6 +54,24 @@ function tile(t: Tile): HTMLElement {
   );
 }
 
+/** Tile aspect (width / height) the columns aim for. */
+const TILE_ASPECT = 1.6;
+
+/** The column count that gives `n` tiles the largest size at TILE_ASPECT in a `width`×`height` area. */
+export function columnsFor(n: number, width: number, height: number): number {
+  let best = 1;
+  let bestSize = 0;
+  for (let cols = 1; cols <= Math.max(1, n); cols++) {
+    const rows = Math.ceil(n / cols);
+    const size = Math.min(width / cols / TILE_ASPECT, height / rows);
+    if (size > bestSize) {
+      best = cols;
+      bestSize = size;
+    }
+  }
+  return best;
+}
+
 export function tvPage(): void {
   document.title = 'Wall screen · slo-engine';
   document.body.classList.add('tv');
@@ -66,13 +84,14 @@ export function tvPage(): void {
   };
   tick();
   window.setInterval(tick, 10_000);
+  addEventListener('resize', () => grid.style.setProperty('--cols', String(columnsFor(grid.childElementCount, grid.clientWidth, grid.clientHeight))));
   refreshing(
     status,
     grid,
     async () => {
       const [budgets, alerts] = await Promise.all([allBudgets(), get<{ alerts: FiringAlert[] }>('/v1/alerts')]);
       const list = tiles(budgets, alerts.alerts);
-      grid.style.setProperty('--tiles', String(list.length));
+      grid.style.setProperty('--cols', String(columnsFor(list.length, grid.clientWidth || innerWidth, grid.clientHeight || innerHeight)));
       replace(grid, ...list.map(tile));
     },
     TV_REFRESH_MS,
