@@ -4,7 +4,7 @@ import { svg } from './dom';
 export function sparkline(values: Array<number | null>, options: { width?: number; height?: number; label: string }): SVGSVGElement {
   const width = options.width ?? 120;
   const height = options.height ?? 28;
-  const el = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'spark', role: 'img', 'aria-label': options.label });
+  const el = svg('svg', { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none', class: 'spark', role: 'img', 'aria-label': options.label });
   const known = values.filter((v): v is number => v !== null);
   if (known.length < 2) return el;
   const lo = Math.min(0, ...known);

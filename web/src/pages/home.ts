@@ -13,7 +13,7 @@ import { ZONES } from '../types';
 import { budgetBar, zoneBadge, zoneRank } from '../zone';
 
 type SortKey = 'zone' | 'remaining' | 'name' | 'burn';
-const SORTS: Record<SortKey, string> = { zone: 'worst zone first', remaining: 'least budget first', name: 'name', burn: 'fastest burn (1h) first' };
+const SORTS: Record<SortKey, string> = { zone: 'paging, then worst zone first', remaining: 'least budget first', name: 'name', burn: 'fastest burn (1h) first' };
 
 interface Filters {
   q: string;
@@ -54,6 +54,8 @@ function matches(b: Budget, f: Filters, extra: Extra): boolean {
   return true;
 }
 
+const paging = (b: Budget): number => (b.alerts.some((a) => a.severity === 'page') ? 1 : 0);
+
 function compare(sort: SortKey): (a: Budget, b: Budget) => number {
   const rem = (x: Budget): number => x.budget.remaining ?? Number.POSITIVE_INFINITY;
   switch (sort) {
@@ -64,7 +66,8 @@ function compare(sort: SortKey): (a: Budget, b: Budget) => number {
     case 'burn':
       return (a, b) => (b.burnRates['1h'] ?? -1) - (a.burnRates['1h'] ?? -1) || a.slo.localeCompare(b.slo);
     case 'zone':
-      return (a, b) => zoneRank(a.zone) - zoneRank(b.zone) || rem(a) - rem(b) || a.slo.localeCompare(b.slo);
+      // as on the wall screen: a page firing first, then the worst zone, then the least budget
+      return (a, b) => paging(b) - paging(a) || zoneRank(a.zone) - zoneRank(b.zone) || rem(a) - rem(b) || a.slo.localeCompare(b.slo);
   }
 }
 
@@ -128,8 +131,9 @@ export function homePage(): void {
     const byService = new Map<string, Budget[]>();
     for (const b of shown) byService.set(b.service, [...(byService.get(b.service) ?? []), b]);
     const services = [...byService.keys()];
-    if (filters.sort === 'zone') services.sort((a, b) => zoneRank(byService.get(a)![0].zone) - zoneRank(byService.get(b)![0].zone) || a.localeCompare(b));
-    else if (filters.sort === 'name') services.sort();
+    // services in the order of their first (most urgent) SLO under the chosen sort
+    const order = compare(filters.sort);
+    services.sort((a, b) => order(byService.get(a)![0], byService.get(b)![0]) || a.localeCompare(b));
     const head = ['SLO', 'objective / window', 'zone', 'remaining budget', 'SLI', 'burn rates', 'alerts', 'burn-down'];
     replace(
       list,
