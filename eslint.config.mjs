@@ -14,4 +14,14 @@ export default tseslint.config(
       '@typescript-eslint/await-thenable': 'error',
     },
   },
+  {
+    // the board runs in the browser: it may take the service's types, never its code
+    files: ['web/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/src/**', 'node:*'], allowTypeImports: true, message: 'the board may import only types from the service (import type)' }] },
+      ],
+    },
+  },
 );
