@@ -79,12 +79,39 @@ async function main(): Promise<void> {
       failed += summary.failed;
       durations.push(summary.durationMs);
     }
+    const history = await historyTimings(app, now);
     await app.close();
-    process.stdout.write(`${JSON.stringify({ slos: SLOS, distinctQueriesPerCycle: SLOS * 8 + SERVICES * 8, cycleMs: median(durations), durations, failed })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ slos: SLOS, distinctQueriesPerCycle: SLOS * 8 + SERVICES * 8, cycleMs: median(durations), durations, failed, history })}\n`,
+    );
   } finally {
     await prometheus.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `GET /v1/slos/{id}/history` of one of these 30d SLOs: 2,000 points at a 43 s step (the last day,
+ * where the data is), read from 16 range queries (8 windows × good/total). Median of 10, after one
+ * warm-up; reported beside the events figure of `scenario-history`.
+ */
+async function historyTimings(app: Awaited<ReturnType<typeof createApp>>, now: number): Promise<{ points: number; withNumbers: number; medianMs: number; durations: number[] }> {
+  const stepSeconds = 43;
+  const fromMs = now - 1_999 * stepSeconds * 1_000;
+  const url = `/v1/slos/slo-0/history?from=${new Date(fromMs).toISOString()}&to=${new Date(now).toISOString()}&step=${stepSeconds}s`;
+  const request = async () => {
+    const response = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${BENCH_TOKEN}` } });
+    if (response.statusCode !== 200) throw new Error(`history answered ${response.statusCode}: ${response.body.slice(0, 500)}`);
+    return JSON.parse(response.body) as { points: Array<{ sli: number | null }> };
+  };
+  const first = await request();
+  const durations: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const started = performance.now();
+    await request();
+    durations.push(performance.now() - started);
+  }
+  return { points: first.points.length, withNumbers: first.points.filter((p) => p.sli !== null).length, medianMs: median(durations), durations };
 }
 
 runMain(main);
