@@ -26,6 +26,8 @@ export class MetricsService implements OnModuleInit {
   private readonly cycleDuration: Histogram;
   private readonly cycleFailures: Counter<'step'>;
   private readonly lastSuccessfulCycle: Gauge;
+  private readonly replicaSlos: Gauge;
+  private readonly sloEvaluations: Counter;
 
   constructor(
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
@@ -58,12 +60,17 @@ export class MetricsService implements OnModuleInit {
       help: 'Evaluation time (Unix seconds) of the last cycle that completed with its alerting step succeeding; 0 until one has',
       registers,
     });
+    // SPEC §8, §9: this replica's own share (every SLO, until the evaluation is shared out) and work
+    this.replicaSlos = new Gauge({ name: 'slo_engine_replica_slos', help: 'SLOs this replica evaluates now (its last cycle)', registers });
+    this.sloEvaluations = new Counter({ name: 'slo_engine_slo_evaluations_total', help: 'SLO evaluations this replica has run (succeeded or failed)', registers });
   }
 
   onModuleInit(): void {
     this.evaluation.onSummary((summary) => {
       if (summary.skipped) return;
       this.cycleDuration.observe(summary.durationMs / 1000);
+      this.replicaSlos.set(summary.slos);
+      this.sloEvaluations.inc(summary.succeeded + summary.failed);
       for (const step of summary.failures) this.cycleFailures.inc({ step });
       if (summary.alerted) this.lastSuccessfulCycle.set(Date.parse(summary.at) / 1000);
     });

@@ -71,6 +71,14 @@ it('exposes the budget API numbers, zones, alerts, cycle durations and counters'
   expect(value(samples, 'slo_alert_firing', { slo: 'search-availability', service: 'search', severity: 'page' })).toBe(0);
 
   expect(value(samples, 'slo_engine_evaluation_duration_seconds_count', {})).toBe(1);
+  // this replica's share (every SLO of the config) and the evaluations it ran, a second cycle adding its own
+  const sloCount = t.config.current.slos.length;
+  expect(sloCount).toBeGreaterThan(1);
+  expect(value(samples, 'slo_engine_replica_slos', {})).toBe(sloCount);
+  expect(value(samples, 'slo_engine_slo_evaluations_total', {})).toBe(sloCount);
+  await t.evaluate();
+  const after = parse(String((await t.request({ url: '/metrics', token: TOKENS.reader })).body));
+  expect(value(after, 'slo_engine_slo_evaluations_total', {})).toBe(2 * sloCount);
   expect(value(samples, 'deploy_gate_decisions_total', { service: 'checkout', decision: 'deny' })).toBe(1);
   expect(value(samples, 'process_resident_memory_bytes', {})).toBeGreaterThan(0);
   expect(value(samples, 'nodejs_eventloop_lag_seconds', {})).toBeGreaterThanOrEqual(0);
