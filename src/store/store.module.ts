@@ -66,8 +66,10 @@ class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const server = this.config.current.server;
-    if (this.redis && server.redisUrl) {
-      this.logger.log({ redis: redactRedisUrl(server.redisUrl), prefix: server.redisPrefix }, 'state in Redis');
+    if (this.redis) {
+      // a single Redis (redisUrl) or a Sentinel-monitored master: the same start-up checks for both
+      const where = server.redisUrl ? { redis: redactRedisUrl(server.redisUrl) } : { sentinelMaster: server.redis?.sentinel?.name ?? null };
+      this.logger.log({ ...where, prefix: server.redisPrefix }, 'state in Redis');
       // A short wait so the first cycle usually finds Redis connected; if not, start anyway:
       // /readyz says 503 and the client keeps reconnecting.
       const ready = await waitForRedis(this.redis, 3_000).then(

@@ -18,11 +18,31 @@ export function redisOptions(): RedisOptions {
   };
 }
 
+/**
+ * How the Sentinel client follows a failover (tested in test/faults/redis-sentinel.spec.ts):
+ * - `failoverDetector`: subscribe to the sentinels' `+switch-master` and reconnect (asking a
+ *   sentinel for the master again) as soon as one announces a new master. Without it the client
+ *   stays on the old master after a `SENTINEL FAILOVER` until the sentinels demote that node
+ *   (about 10 s later, when they also kill its client connections): every write acknowledged in
+ *   between (events, alert transitions, outbox entries) is then discarded by the resync from the
+ *   new master: a silent loss, and a page sent twice.
+ * - `reconnectOnError` on READONLY: a connection that ends up on a replica (a demoted master whose
+ *   clients were not killed) reconnects through the sentinels instead of failing every write
+ *   forever; the failed command is not resent (the caller sees the error: a 503 or a failed cycle).
+ */
+export function sentinelOptions(): RedisOptions {
+  return {
+    failoverDetector: true,
+    reconnectOnError: (error: Error) => (error.message.startsWith('READONLY') ? 1 : false),
+  };
+}
+
 export function createRedisClient(server: ServerConfig): Redis | null {
   const sentinel = server.redis?.sentinel;
   if (sentinel) {
     return withErrorLogging(new Redis({
       ...redisOptions(),
+      ...sentinelOptions(),
       sentinels: sentinel.sentinels,
       name: sentinel.name,
       password: sentinel.password,
