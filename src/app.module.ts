@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
@@ -25,6 +25,8 @@ export interface AppOptions {
   clock?: Clock;
   /** false in tests that drive cycles themselves */
   scheduler?: boolean;
+  /** modules added to the app as they are (the bench's trivial reference route); none in production */
+  extraModules?: Array<Type | DynamicModule>;
 }
 
 @Module({})
@@ -49,6 +51,7 @@ export class AppModule {
         ...(scheduler ? [SchedulerModule] : []),
         HealthModule,
         WebModule,
+        ...(options.extraModules ?? []),
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -5,7 +5,8 @@ import { CLOCK, Clock } from '../common/clock';
 import { NotFoundError } from '../common/domain-error';
 import { describeStateLoss, STATE_INTEGRITY, StateIntegrity, type StateLoss } from '../common/state-integrity';
 import { SloQueryService } from '../slo/slo-query.service';
-import type { BudgetObject, SloStanding } from '../slo/budget-view';
+import { sloStanding, type BudgetObject, type SloStanding } from '../slo/budget-view';
+import type { SloConfig } from '../config/app-config';
 import { decideGate, freezeCovers, GateOutcome, overrideActive, type OverduePostmortem } from './domain/gate-policy';
 import { OVERDUE_POSTMORTEMS, OverduePostmortemsReader } from './ports/overdue-postmortems';
 import { CHANGE_TYPES, type ChangeType } from './domain/gate-matrix';
@@ -79,14 +80,17 @@ export class DeployGateService {
   async decide(request: GateRequest, tokenName: string): Promise<GateResponse> {
     const nowMs = this.clock.now();
     const slosOfService = this.slosOrThrow(request.service);
-    const [standings, freezes, overrides, loss, overdue] = await Promise.all([
-      this.budgets.standings(slosOfService),
-      this.state.listFreezes(),
-      this.state.listOverrides(),
-      this.integrity.check(nowMs),
-      this.overduePostmortems(request.service, nowMs),
+    // One read of the shared state (with Redis: one round trip): evaluations, freezes, overrides and
+    // the integrity check; never cached, so a freeze created on another replica applies now.
+    const postmortemsOn = this.config.current.policy.postmortems.gate && this.postmortems !== null;
+    const [inputs, overdue] = await Promise.all([
+      this.state.gateInputs(sloIdsOf(slosOfService), nowMs),
+      postmortemsOn ? this.overduePostmortems(request.service, nowMs) : NO_POSTMORTEMS,
     ]);
-    const { outcome, freezeIds, overrideId } = this.evaluate(request.service, request.changeType, nowMs, standings, freezes, overrides, loss, overdue);
+    const config = this.config.current;
+    const standingsAt = this.clock.now();
+    const standings = slosOfService.map((slo, i) => sloStanding(slo, inputs.evaluations[i], config, standingsAt));
+    const { outcome, freezeIds, overrideId } = this.evaluate(request.service, request.changeType, nowMs, standings, inputs.freezes, inputs.overrides, inputs.loss, overdue);
     const decisionId = randomUUID();
     const at = new Date(nowMs).toISOString();
     const slos = outcome.slos.map((s) => ({ slo: s.slo, zone: s.zone, remaining: s.remaining }));
@@ -107,21 +111,23 @@ export class DeployGateService {
       overrideId,
       freezeIds,
     };
-    // Audited before answered: a decision that cannot be recorded is not given (503).
-    await this.state.appendDecision(record);
-    if (outcome.decision === 'allow' && request.version) {
-      await this.state.recordDeploy({
-        decisionId,
-        at,
-        service: request.service,
-        version: request.version,
-        changeType: request.changeType,
-        environment: request.environment ?? null,
-        requestedBy: request.requestedBy ?? null,
-        slos: slos.map((s) => ({ slo: s.slo, remaining: s.remaining })),
-      });
-      this.changeEvents.publish(deployChangeEvent(record));
-    }
+    const deploy: DeployRecord | null =
+      outcome.decision === 'allow' && request.version
+        ? {
+            decisionId,
+            at,
+            service: request.service,
+            version: request.version,
+            changeType: request.changeType,
+            environment: request.environment ?? null,
+            requestedBy: request.requestedBy ?? null,
+            slos: slos.map((s) => ({ slo: s.slo, remaining: s.remaining })),
+          }
+        : null;
+    // Audited before answered: a decision that cannot be recorded is not given (503). The audit
+    // entry and the deploy marker are written together (with Redis: one script, all or nothing).
+    await this.state.recordDecision(record, deploy);
+    if (deploy) this.changeEvents.publish(deployChangeEvent(record));
     this.counters.increment(request.service, outcome.decision);
     this.logger.log(
       { decision: { decisionId, service: request.service, changeType: request.changeType, decision: outcome.decision, zone: outcome.zone, tokenName } },
@@ -209,6 +215,16 @@ export class DeployGateService {
     });
     return { outcome, freezeIds: covering.map((f) => f.id), overrideId: active[0]?.id ?? null };
   }
+}
+
+const NO_POSTMORTEMS: OverduePostmortem[] = [];
+
+/** The ids of a service's SLOs, kept per (immutable) list of the config: the gate asks for them on every decision. */
+const sloIdsCache = new WeakMap<readonly SloConfig[], string[]>();
+function sloIdsOf(slos: readonly SloConfig[]): string[] {
+  let ids = sloIdsCache.get(slos);
+  if (!ids) sloIdsCache.set(slos, (ids = slos.map((slo) => slo.id)));
+  return ids;
 }
 
 /** The decision rests on the oldest evaluation among the service's SLOs (null if one never ran). */

@@ -143,9 +143,12 @@ export class StoreModule {
         },
         {
           provide: POLICY_STATE,
-          inject: [REDIS_CLIENT, ConfigHolder],
-          useFactory: (redis: Redis | null, config: ConfigHolder) =>
-            redis ? new RedisPolicyStateRepository(redis, config.current.server.redisPrefix) : new MemoryPolicyStateRepository(),
+          // the gate reads evaluations, policy state and the integrity marker together (one Redis round trip)
+          inject: [REDIS_CLIENT, ConfigHolder, EVALUATION_REPOSITORY, STATE_INTEGRITY],
+          useFactory: (redis: Redis | null, config: ConfigHolder, evaluations: EvaluationRepository, integrity: StateIntegrity) =>
+            redis
+              ? new RedisPolicyStateRepository(redis, config.current.server.redisPrefix, integrity instanceof RedisStateIntegrity ? integrity : undefined)
+              : new MemoryPolicyStateRepository(evaluations, integrity),
         },
         {
           provide: ALERT_STORE,

@@ -16,6 +16,12 @@ import type { ApiCorrection, CorrectionRepository } from '../../src/policies/por
 type PolicyState = PolicyStateRepository & SilenceRepository & CorrectionRepository;
 import { MemoryPolicyStateRepository } from '../../src/store/memory/memory-policy-state.repository';
 import { RedisPolicyStateRepository } from '../../src/store/redis/redis-policy-state.repository';
+import { MemoryEvaluationRepository } from '../../src/store/memory/memory-evaluation.repository';
+import { RedisEvaluationRepository } from '../../src/store/redis/redis-evaluation.repository';
+import { RedisStateIntegrity } from '../../src/store/redis/redis-state-integrity';
+import type { EvaluationRepository } from '../../src/slo/ports/evaluation.repository';
+import type { StateLoss } from '../../src/common/state-integrity';
+import { evaluatedRecord } from '../service/support';
 import { redisOptions, waitForRedis } from '../../src/store/redis/redis-connection';
 import { startRedis, useTestRedis } from '../helpers/redis-server';
 
@@ -163,11 +169,23 @@ interface Seeder {
   adminChanges(entries: AdminAuditEntry[]): Promise<void>;
 }
 
-async function makeSubject(kind: Kind): Promise<{ repo: PolicyState; seed: Seeder }> {
+interface Subject {
+  repo: PolicyState;
+  seed: Seeder;
+  /** where the gate's evaluations are kept (the app's evaluation repository) */
+  evaluations: EvaluationRepository;
+  /** the same state as another replica sees it (Redis: another client; memory: the one process) */
+  replica(): Promise<PolicyState>;
+}
+
+async function makeSubject(kind: Kind): Promise<Subject> {
   if (kind === 'memory') {
-    const repo = new MemoryPolicyStateRepository();
+    const evaluations = new MemoryEvaluationRepository();
+    const repo = new MemoryPolicyStateRepository(evaluations);
     return {
       repo,
+      evaluations,
+      replica: async () => repo,
       seed: {
         decisions: async (records) => {
           for (const record of records) await repo.appendDecision(record);
@@ -185,6 +203,8 @@ async function makeSubject(kind: Kind): Promise<{ repo: PolicyState; seed: Seede
   };
   return {
     repo: new RedisPolicyStateRepository(client, prefix),
+    evaluations: new RedisEvaluationRepository(client, prefix),
+    replica: async () => new RedisPolicyStateRepository(await connect(), prefix),
     seed: {
       decisions: async (records) => {
         await lpush(`${prefix}policy:decisions`, records);
@@ -200,9 +220,63 @@ async function makeSubject(kind: Kind): Promise<{ repo: PolicyState; seed: Seede
 describe.each<Kind>(['memory', 'redis'])('policy state contract (%s)', (kind) => {
   let repo: PolicyState;
   let seed: Seeder;
+  let subject: Subject;
 
   beforeEach(async () => {
-    ({ repo, seed } = await makeSubject(kind));
+    subject = await makeSubject(kind);
+    ({ repo, seed } = subject);
+  });
+
+  describe("the deploy gate's reads and writes", () => {
+    it('gateInputs: the evaluations asked for, in their order (null: never evaluated), every freeze and override, no loss', async () => {
+      await subject.evaluations.saveAll([evaluatedRecord('slo-a', T0, { remaining: 0.4 }), evaluatedRecord('slo-c', T0 - 60_000, { remaining: -1 })]);
+      await repo.saveFreeze(freeze(1));
+      await repo.saveFreeze(freeze(2, '*'));
+      await repo.saveOverride(override(1, 'search'));
+
+      const inputs = await repo.gateInputs(['slo-c', 'slo-b', 'slo-a'], T0);
+      expect(inputs.evaluations).toEqual([evaluatedRecord('slo-c', T0 - 60_000, { remaining: -1 }), null, evaluatedRecord('slo-a', T0, { remaining: 0.4 })]);
+      expect(byId(inputs.freezes)).toEqual([freeze(1), freeze(2, '*')]);
+      expect(inputs.overrides).toEqual([override(1, 'search')]);
+      expect(inputs.loss).toBeNull();
+      expect(await repo.gateInputs([], T0)).toEqual({ evaluations: [], freezes: inputs.freezes, overrides: inputs.overrides, loss: null });
+    });
+
+    it('a freeze or override created after the last decision (on another replica) is read by the next one', async () => {
+      await repo.gateInputs(['slo-a'], T0);
+      await repo.recordDecision(decision(1), null);
+      const other = await subject.replica();
+      await other.saveFreeze(freeze(7));
+      await other.saveOverride(override(7));
+      const next = await repo.gateInputs(['slo-a'], T0 + 1);
+      expect(next.freezes).toEqual([freeze(7)]);
+      expect(next.overrides).toEqual([override(7)]);
+      await other.deleteFreeze('freeze-7');
+      expect((await repo.gateInputs(['slo-a'], T0 + 2)).freezes).toEqual([]);
+    });
+
+    it('the decision is in the audit (overall, per service) and its deploy marker listed as soon as recordDecision resolves', async () => {
+      const allowed = decision(2); // allow, version 1.0.2
+      const marker = { ...deploy(2), decisionId: allowed.decisionId };
+      await repo.recordDecision(allowed, marker);
+      const other = await subject.replica();
+      expect(await other.listDecisions({ limit: 10 })).toEqual([decision(2)]);
+      expect(await other.listDecisions({ service: 'checkout', limit: 10 })).toEqual([decision(2)]);
+      expect(await other.listDeploys('checkout', 10)).toEqual([{ ...deploy(2), decisionId: 'decision-2' }]);
+
+      await repo.recordDecision(decision(4, 'search'), null); // no marker: nothing in the deploys
+      expect(ids(await other.listDecisions({ limit: 10 }))).toEqual(['decision-4', 'decision-2']);
+      expect(await other.listDeploys('search', 10)).toEqual([]);
+    });
+
+    it('recordDecision keeps the deploy markers of a service to the newest AUDIT_LIMITS.deploysPerService', async () => {
+      const count = AUDIT_LIMITS.deploysPerService + 3;
+      for (let n = 0; n < count; n++) await repo.recordDecision(decision(n), deploy(n));
+      const listed = await repo.listDeploys('checkout', 100);
+      expect(listed).toHaveLength(AUDIT_LIMITS.deploysPerService);
+      expect(listed[0]).toEqual(deploy(count - 1));
+      expect(await repo.listDecisions({ service: 'checkout', limit: 100 })).toHaveLength(count);
+    });
   });
 
   it('starts empty', async () => {
@@ -520,6 +594,49 @@ describe('RedisPolicyStateRepository only', () => {
     expect(await repo.listCorrections()).toEqual([correction(2)]);
   });
 
+  it('recordDecision writes nothing when one of its keys cannot take it (all or nothing)', async () => {
+    const prefix = newPrefix();
+    const client = await connect();
+    const repo = new RedisPolicyStateRepository(client, prefix);
+    await client.set(`${prefix}policy:deploys:checkout`, 'not a list');
+    await expect(repo.recordDecision(decision(2), deploy(2))).rejects.toBeInstanceOf(StateUnavailableError);
+    expect(await repo.listDecisions({ limit: 10 })).toEqual([]);
+    expect(await repo.listDecisions({ service: 'checkout', limit: 10 })).toEqual([]);
+    // a decision without a deploy marker does not touch that key
+    await repo.recordDecision(decision(1), null);
+    expect(ids(await repo.listDecisions({ limit: 10 }))).toEqual(['decision-1']);
+  });
+
+  it('gateInputs answers a malformed evaluation as unreadable (naming hash and field) and the others as stored', async () => {
+    const prefix = newPrefix();
+    const client = await connect();
+    const repo = new RedisPolicyStateRepository(client, prefix);
+    await new RedisEvaluationRepository(client, prefix).saveAll([evaluatedRecord('slo-a', T0)]);
+    await client.hset(`${prefix}eval:latest`, 'slo-b', '{"slo": "slo-b"');
+    const { evaluations } = await repo.gateInputs(['slo-a', 'slo-b'], T0);
+    expect(evaluations[0]).toEqual(evaluatedRecord('slo-a', T0));
+    expect(evaluations[1]).toMatchObject({ slo: 'slo-b', numbers: null, unreadable: expect.stringContaining(`Redis hash "${prefix}eval:latest" field "slo-b"`) });
+  });
+
+  it("gateInputs runs the replica's state-integrity check: a vanished marker is a loss, told once and answered until accepted", async () => {
+    const prefix = newPrefix();
+    const client = await connect();
+    const integrity = new RedisStateIntegrity(client, prefix);
+    const told: StateLoss[] = [];
+    integrity.onLossDetected = (loss) => told.push(loss);
+    const repo = new RedisPolicyStateRepository(client, prefix, integrity);
+    expect((await repo.gateInputs(['slo-a'], T0)).loss).toBeNull(); // writes the deployment's marker
+    expect(await client.get(`${prefix}state:marker`)).not.toBeNull();
+    await client.del(`${prefix}state:marker`);
+    const loss = (await repo.gateInputs(['slo-a'], T0 + 5_000)).loss;
+    expect(loss).toEqual({ lostAtMs: T0 + 5_000, reason: expect.stringContaining('the state marker vanished') });
+    expect((await repo.gateInputs(['slo-a'], T0 + 9_000)).loss).toEqual(loss);
+    expect(await integrity.check(T0 + 10_000)).toEqual(loss); // the same check, run on its own
+    expect(told).toEqual([loss]);
+    expect(await integrity.acceptLoss()).toEqual(loss);
+    expect((await repo.gateInputs(['slo-a'], T0 + 11_000)).loss).toBeNull();
+  });
+
   it('writes only keys under its prefix', async () => {
     const prefix = newPrefix();
     const client = await connect();
@@ -568,6 +685,8 @@ describe('RedisPolicyStateRepository only', () => {
         ['listAdminChanges', () => repo.listAdminChanges(10)],
         ['recordDeploy', () => repo.recordDeploy(deploy(1))],
         ['listDeploys', () => repo.listDeploys('checkout', 10)],
+        ['gateInputs', () => repo.gateInputs(['slo-a'], T0)],
+        ['recordDecision', () => repo.recordDecision(decision(3), deploy(3))],
       ];
       for (const [name, call] of calls) {
         const outcome = await call().then(

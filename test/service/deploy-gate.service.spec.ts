@@ -24,7 +24,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A policy state whose audit log cannot be written (Redis down, in production). */
 class AuditDownPolicyState extends MemoryPolicyStateRepository {
-  override async appendDecision(): Promise<void> {
+  override async recordDecision(): Promise<void> {
     throw new StateUnavailableError('state store unavailable: Redis does not answer');
   }
 }
@@ -66,7 +66,7 @@ describe('DeployGateService', () => {
     clock = new ManualClock(T0);
     config = configHolder(gateConfig());
     evaluations = new MemoryEvaluationRepository();
-    state = new MemoryPolicyStateRepository();
+    state = new MemoryPolicyStateRepository(evaluations, integrity);
     changeEvents = new RecordingChangeEventSender();
     counters = new GateDecisionCounters(new Registry());
     loss = null;
@@ -188,7 +188,7 @@ describe('DeployGateService', () => {
       },
     ]);
 
-    const auditDown = new AuditDownPolicyState();
+    const auditDown = new AuditDownPolicyState(evaluations, integrity);
     const unaudited = gateOn(auditDown);
     await expect(unaudited.decide({ service: 'zone-normal', changeType: 'feature', version: '1.4.3' }, 'ci')).rejects.toBeInstanceOf(StateUnavailableError);
     expect(await auditDown.listDeploys('zone-normal', 10)).toEqual([]);

@@ -1,6 +1,8 @@
 import type { ChangeType } from '../domain/gate-matrix';
 import type { Zone } from '../../slo/domain/zones';
 import type { AdminAuditLog } from '../../common/admin-audit';
+import type { StateLoss } from '../../common/state-integrity';
+import type { SloEvaluationRecord } from '../../slo/ports/evaluation.repository';
 
 /** A freeze window: denies every change but rollback and security for a service (or '*'). */
 export interface Freeze {
@@ -64,6 +66,16 @@ export const AUDIT_LIMITS = {
   deploysPerService: 20,
 } as const;
 
+/** Everything a deploy-gate decision reads, read together (with Redis: one round trip). */
+export interface GateInputs {
+  /** the latest evaluation of each SLO asked for, in the same order (null: never evaluated) */
+  evaluations: Array<SloEvaluationRecord | null>;
+  freezes: Freeze[];
+  overrides: Override[];
+  /** the state loss not yet accepted (SPEC §12), as StateIntegrity.check answers it */
+  loss: StateLoss | null;
+}
+
 /** Freezes, overrides, the decision audit and deploy markers; its adapters also keep the admin audit log. */
 export interface PolicyStateRepository extends AdminAuditLog {
   saveFreeze(freeze: Freeze): Promise<void>;
@@ -78,6 +90,19 @@ export interface PolicyStateRepository extends AdminAuditLog {
   recordDeploy(deploy: DeployRecord): Promise<void>;
   /** newest first */
   listDeploys(service: string, limit: number): Promise<DeployRecord[]>;
+  /**
+   * The deploy gate's reads (SPEC §7): the latest evaluations of these SLOs, every freeze and
+   * override, and the state-integrity check (which may record a loss it detects), read now from
+   * the shared state (never cached: a freeze created on another replica applies to the next
+   * decision). Rejects with StateUnavailableError when the state cannot be read.
+   */
+  gateInputs(sloIds: readonly string[], nowMs: number): Promise<GateInputs>;
+  /**
+   * The deploy gate's writes, all or nothing: the decision into the audit (overall and per service)
+   * and, for an allowed change with a version, its deploy marker. The gate answers only once this
+   * resolves (audited before answered).
+   */
+  recordDecision(decision: DecisionRecord, deploy: DeployRecord | null): Promise<void>;
 }
 
 export const POLICY_STATE = Symbol('POLICY_STATE');

@@ -5,27 +5,57 @@ import {
   DecisionRecord,
   DeployRecord,
   Freeze,
+  GateInputs,
   Override,
   PolicyStateRepository,
 } from '../../policies/ports/policy-state.repository';
 import type { ApiCorrection, CorrectionRepository } from '../../policies/ports/correction.repository';
+import type { EvaluationRepository } from '../../slo/ports/evaluation.repository';
+import type { StateIntegrity } from '../../common/state-integrity';
 import { CappedList } from './capped-list';
+import { MemoryEvaluationRepository } from './memory-evaluation.repository';
+import { MemoryStateIntegrity } from './memory-state-integrity';
 
 /**
- * Policy state in process. Freezes, overrides, silences, corrections and admin changes are copied and frozen
- * once when stored and handed out as they are (no per-read copies); decisions and deploys, appended
- * on every gate request and rarely read, are kept as JSON strings (cheaper than a frozen copy).
+ * Policy state in process. Everything stored is deeply frozen and handed out as it is (no per-read
+ * copies): freezes, overrides, silences, corrections, admin changes and imported decisions are
+ * copied once when stored; the gate's own decisions and deploy markers (`recordDecision`, one per
+ * request) are frozen in place, not copied — the gate hands them over and never changes them (its
+ * answer shares their arrays, frozen too).
  */
 export class MemoryPolicyStateRepository implements PolicyStateRepository, SilenceRepository, CorrectionRepository {
   private readonly freezes = new Map<string, Freeze>();
   private readonly overrides = new Map<string, Override>();
   private readonly silences = new Map<string, Silence>();
   private readonly corrections = new Map<string, ApiCorrection>();
-  /** decisions and deploys are kept as JSON (one stringify per gate request, parsed when listed) */
-  private readonly decisions = new CappedList<string>(AUDIT_LIMITS.decisions);
-  private readonly decisionsByService = new Map<string, CappedList<string>>();
+  private readonly decisions = new CappedList<DecisionRecord>(AUDIT_LIMITS.decisions);
+  private readonly decisionsByService = new Map<string, CappedList<DecisionRecord>>();
   private readonly adminChanges = new CappedList<AdminAuditEntry>(AUDIT_LIMITS.adminChanges);
-  private readonly deploys = new Map<string, CappedList<string>>();
+  private readonly deploys = new Map<string, CappedList<DeployRecord>>();
+
+  /** `evaluations` and `integrity`: the ones the gate reads with the freezes and overrides (the app's own) */
+  constructor(
+    private readonly evaluations: EvaluationRepository = new MemoryEvaluationRepository(),
+    private readonly integrity: StateIntegrity = new MemoryStateIntegrity(),
+  ) {}
+
+  async gateInputs(sloIds: readonly string[], nowMs: number): Promise<GateInputs> {
+    const [evaluations, loss] = await Promise.all([this.evaluations.getMany(sloIds), this.integrity.check(nowMs)]);
+    return { evaluations, freezes: [...this.freezes.values()], overrides: [...this.overrides.values()], loss };
+  }
+
+  /** Takes the records over: they are frozen in place (cheaper than a copy or JSON on every request). */
+  async recordDecision(decision: DecisionRecord, deploy: DeployRecord | null): Promise<void> {
+    this.storeDecision(deepFreeze(decision));
+    if (deploy) this.storeDeploy(deepFreeze(deploy));
+  }
+  private storeDecision(decision: DecisionRecord): void {
+    this.decisions.push(decision);
+    listFor(this.decisionsByService, decision.service, AUDIT_LIMITS.decisionsPerService).push(decision);
+  }
+  private storeDeploy(deploy: DeployRecord): void {
+    listFor(this.deploys, deploy.service, AUDIT_LIMITS.deploysPerService).push(deploy);
+  }
 
   async saveFreeze(freeze: Freeze): Promise<void> {
     this.freezes.set(freeze.id, frozenCopy(freeze));
@@ -72,13 +102,11 @@ export class MemoryPolicyStateRepository implements PolicyStateRepository, Silen
     return found;
   }
   async appendDecision(decision: DecisionRecord): Promise<void> {
-    const stored = JSON.stringify(decision);
-    this.decisions.push(stored);
-    listFor(this.decisionsByService, decision.service, AUDIT_LIMITS.decisionsPerService).push(stored);
+    this.storeDecision(frozenCopy(decision));
   }
   async listDecisions(query: { service?: string; limit: number }): Promise<DecisionRecord[]> {
     const source = query.service === undefined ? this.decisions : this.decisionsByService.get(query.service);
-    return (source?.newest(query.limit) ?? []).map((json) => JSON.parse(json) as DecisionRecord);
+    return source?.newest(query.limit) ?? [];
   }
   async appendAdminChange(entry: AdminAuditEntry): Promise<void> {
     this.adminChanges.push(frozenCopy(entry));
@@ -87,10 +115,10 @@ export class MemoryPolicyStateRepository implements PolicyStateRepository, Silen
     return this.adminChanges.newest(limit);
   }
   async recordDeploy(deploy: DeployRecord): Promise<void> {
-    listFor(this.deploys, deploy.service, AUDIT_LIMITS.deploysPerService).push(JSON.stringify(deploy));
+    this.storeDeploy(frozenCopy(deploy));
   }
   async listDeploys(service: string, limit: number): Promise<DeployRecord[]> {
-    return (this.deploys.get(service)?.newest(limit) ?? []).map((json) => JSON.parse(json) as DeployRecord);
+    return this.deploys.get(service)?.newest(limit) ?? [];
   }
 }
 

@@ -12,7 +12,7 @@ export class RedisEvaluationRepository implements EvaluationRepository {
     private readonly redis: Redis,
     prefix: string,
   ) {
-    this.key = `${prefix}eval:latest`;
+    this.key = evaluationsKey(prefix);
   }
 
   async saveAll(records: SloEvaluationRecord[]): Promise<void> {
@@ -45,18 +45,28 @@ export class RedisEvaluationRepository implements EvaluationRepository {
   }
 
   private parse(slo: string, json: string): SloEvaluationRecord {
-    let problem: string | null;
-    let value: unknown;
-    try {
-      value = JSON.parse(json);
-      problem = recordProblem(value, slo);
-    } catch (error) {
-      problem = error instanceof Error ? error.message : String(error);
-    }
-    if (problem === null) return value as SloEvaluationRecord;
-    const unreadable = `malformed evaluation record at Redis hash "${this.key}" field "${slo}": ${problem}`;
-    return { slo, evaluatedAtMs: null, numbers: null, lastAttemptAtMs: null, consecutiveFailures: 0, lastError: unreadable, unreadable };
+    return parseStoredEvaluation(this.key, slo, json);
   }
+}
+
+/** The hash of the latest evaluations under a deployment's prefix. */
+export function evaluationsKey(prefix: string): string {
+  return `${prefix}eval:latest`;
+}
+
+/** A stored record read back; a malformed one becomes an `unreadable` record naming the hash and the field. */
+export function parseStoredEvaluation(key: string, slo: string, json: string): SloEvaluationRecord {
+  let problem: string | null;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+    problem = recordProblem(value, slo);
+  } catch (error) {
+    problem = error instanceof Error ? error.message : String(error);
+  }
+  if (problem === null) return value as SloEvaluationRecord;
+  const unreadable = `malformed evaluation record at Redis hash "${key}" field "${slo}": ${problem}`;
+  return { slo, evaluatedAtMs: null, numbers: null, lastAttemptAtMs: null, consecutiveFailures: 0, lastError: unreadable, unreadable };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -7,11 +7,61 @@ import {
   DecisionRecord,
   DeployRecord,
   Freeze,
+  GateInputs,
   Override,
   PolicyStateRepository,
 } from '../../policies/ports/policy-state.repository';
 import { ApiCorrection, CorrectionRepository, parseStoredCorrection } from '../../policies/ports/correction.repository';
 import { redisCall } from './redis-call';
+import { evaluationsKey, parseStoredEvaluation } from './redis-evaluation.repository';
+import { RedisStateIntegrity, STATE_CHECK_LUA_FUNCTION, type StateCheckReply } from './redis-state-integrity';
+
+/**
+ * The deploy gate's reads in one round trip. KEYS: latest evaluations, freezes, overrides, state
+ * marker, state loss. ARGV: the marker this replica has seen, a new marker, now (ms), then the SLO
+ * ids. Returns {state check reply, evaluation JSON or nil per SLO id, freeze JSONs, override JSONs}.
+ * HMGET in chunks: Lua's unpack() of thousands of arguments would overflow its stack.
+ */
+const GATE_READ_LUA = `${STATE_CHECK_LUA_FUNCTION}
+local state = state_check(KEYS[4], KEYS[5], ARGV[1], ARGV[2], ARGV[3])
+local evaluations = {}
+local n = #ARGV
+for first = 4, n, 1000 do
+  local chunk = redis.call('HMGET', KEYS[1], unpack(ARGV, first, math.min(first + 999, n)))
+  for i = 1, #chunk do evaluations[#evaluations + 1] = chunk[i] end
+end
+return {state, evaluations, redis.call('HVALS', KEYS[2]), redis.call('HVALS', KEYS[3])}
+`;
+
+/**
+ * The deploy gate's writes in one round trip, all or nothing: every key is checked to be a list
+ * (or absent) before anything is written, and a script that has written once is not stopped
+ * half-way by maxmemory. KEYS: decisions, the service's decisions, the service's deploys. ARGV:
+ * decision JSON, cap, per-service cap, deploy JSON ('' for none), deploys cap.
+ */
+const GATE_RECORD_LUA = `
+local last = ARGV[4] ~= '' and 3 or 2
+for i = 1, last do
+  local kind = redis.call('TYPE', KEYS[i]).ok
+  if kind ~= 'list' and kind ~= 'none' then
+    return redis.error_reply('WRONGTYPE ' .. KEYS[i] .. ' is a ' .. kind .. ', not a list: nothing written')
+  end
+end
+redis.call('LPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+redis.call('LPUSH', KEYS[2], ARGV[1])
+redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
+if last == 3 then
+  redis.call('LPUSH', KEYS[3], ARGV[4])
+  redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[5]) - 1)
+end
+return 1
+`;
+
+interface GateScripts {
+  sloGateReadV1(...keysAndArgs: Array<string | number>): Promise<[StateCheckReply, Array<string | null>, string[], string[]]>;
+  sloGateRecordV1(...keysAndArgs: Array<string | number>): Promise<number>;
+}
 
 /**
  * Freezes, overrides, silences and corrections in hashes (id → JSON); decisions, admin changes and
@@ -22,10 +72,22 @@ export class RedisPolicyStateRepository implements PolicyStateRepository, Silenc
   /** malformed corrections already logged (field → value): read every cycle, logged once each */
   private readonly unreadableLogged = new Map<string, string>();
 
+  private readonly evaluationsKey: string;
+
+  /**
+   * `integrity`: the replica's state-integrity check, run inside the gate's read script (its own
+   * one when not given, as in tests of this repository alone).
+   */
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+    private readonly integrity: RedisStateIntegrity = new RedisStateIntegrity(redis, prefix),
+  ) {
+    this.evaluationsKey = evaluationsKey(prefix);
+    const scripts = redis as unknown as Partial<GateScripts>;
+    if (!scripts.sloGateReadV1) redis.defineCommand('sloGateReadV1', { numberOfKeys: 5, lua: GATE_READ_LUA });
+    if (!scripts.sloGateRecordV1) redis.defineCommand('sloGateRecordV1', { numberOfKeys: 3, lua: GATE_RECORD_LUA });
+  }
 
   private key(...parts: string[]): string {
     return `${this.prefix}policy:${parts.join(':')}`;
@@ -96,6 +158,41 @@ export class RedisPolicyStateRepository implements PolicyStateRepository, Silenc
       return null;
     }
     return parsed;
+  }
+
+  async gateInputs(sloIds: readonly string[], nowMs: number): Promise<GateInputs> {
+    const probe = this.integrity.probe(nowMs);
+    const [state, evaluations, freezes, overrides] = await redisCall('read gate inputs', () =>
+      (this.redis as unknown as GateScripts).sloGateReadV1(
+        this.evaluationsKey,
+        this.key('freezes'),
+        this.key('overrides'),
+        ...probe.keys,
+        ...probe.args,
+        ...sloIds,
+      ),
+    );
+    return {
+      evaluations: evaluations.map((json, i) => (json ? parseStoredEvaluation(this.evaluationsKey, sloIds[i], json) : null)),
+      freezes: freezes.map((json) => JSON.parse(json) as Freeze),
+      overrides: overrides.map((json) => JSON.parse(json) as Override),
+      loss: this.integrity.adopt(state),
+    };
+  }
+
+  async recordDecision(decision: DecisionRecord, deploy: DeployRecord | null): Promise<void> {
+    await redisCall('audit decision', () =>
+      (this.redis as unknown as GateScripts).sloGateRecordV1(
+        this.key('decisions'),
+        this.key('decisions', decision.service),
+        this.key('deploys', decision.service),
+        JSON.stringify(decision),
+        AUDIT_LIMITS.decisions,
+        AUDIT_LIMITS.decisionsPerService,
+        deploy ? JSON.stringify(deploy) : '',
+        AUDIT_LIMITS.deploysPerService,
+      ),
+    );
   }
 
   async appendDecision(decision: DecisionRecord): Promise<void> {
