@@ -1,9 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { freePort } from './free-port';
+import { exited, spawnRedisProcess } from './redis-server';
 
 /**
  * A throw-away Redis Sentinel set-up on loopback for tests: a master, one replica and three
@@ -53,19 +54,8 @@ export interface TestSentinel {
   stop(): Promise<void>;
 }
 
-const REDIS_BIN = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 const FORBIDDEN_PORT = 6379;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** processes still running, killed if this process exits without stopping them */
-const LIVE = Symbol.for('slo-engine.test-redis-sentinel-processes');
-const registry = globalThis as unknown as Record<symbol, Set<ChildProcess> | undefined>;
-const live: Set<ChildProcess> = registry[LIVE] ?? (registry[LIVE] = new Set());
-if (!process.listeners('exit').some((listener) => listener.name === 'killTestSentinelProcesses')) {
-  process.on('exit', function killTestSentinelProcesses() {
-    for (const child of live) child.kill('SIGKILL');
-  });
-}
 
 interface Proc {
   label: string;
@@ -76,23 +66,9 @@ interface Proc {
 
 const isRunning = (child: ChildProcess): boolean => child.exitCode === null && child.signalCode === null;
 
-function exited(child: ChildProcess): Promise<void> {
-  if (!isRunning(child)) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
 function spawnRedis(label: string, port: number, args: string[]): Proc {
-  const child = spawn(REDIS_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const collect = (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-4_000);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  child.on('error', (error) => collect(Buffer.from(String(error))));
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  return { label, port, child, log: () => log };
+  const { child, output } = spawnRedisProcess(args);
+  return { label, port, child, log: output };
 }
 
 /** ioredis arms a 2 s timer on disconnect that only a 'close' to come clears: none for a client already ended (its node gone) */

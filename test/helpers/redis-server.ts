@@ -68,12 +68,13 @@ if (!process.listeners('exit').some((listener) => listener.name === 'killTestRed
   });
 }
 
-function spawnServer(port: number, dir: string): { child: ChildProcess; output: () => string } {
-  const child = spawn(
-    REDIS_BIN,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+/**
+ * A `redis-server` process (a server, or a sentinel with `--sentinel`) with its recent output kept
+ * for failure messages, killed with SIGKILL if the test process exits without stopping it. Also
+ * used by test/helpers/redis-sentinel.ts.
+ */
+export function spawnRedisProcess(args: string[]): { child: ChildProcess; output: () => string } {
+  const child = spawn(REDIS_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const collect = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-4_000);
@@ -86,7 +87,12 @@ function spawnServer(port: number, dir: string): { child: ChildProcess; output: 
   return { child, output: () => log };
 }
 
-function exited(child: ChildProcess): Promise<void> {
+function spawnServer(port: number, dir: string): { child: ChildProcess; output: () => string } {
+  return spawnRedisProcess(['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'no']);
+}
+
+/** Resolves once the process has exited (at once if it already has). */
+export function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
