@@ -9,11 +9,20 @@ const digest = (value: string): Buffer => createHash('sha256').update(value, 'ut
  */
 export function matchToken(tokens: readonly TokenConfig[], presented: string): TokenConfig | null {
   const presentedDigest = digest(presented);
+  const digests = configuredDigests(tokens);
   let found: TokenConfig | null = null;
-  for (const token of tokens) {
-    if (timingSafeEqual(digest(token.token), presentedDigest) && found === null) found = token;
+  for (let i = 0; i < tokens.length; i++) {
+    if (timingSafeEqual(digests[i], presentedDigest) && found === null) found = tokens[i];
   }
   return found;
+}
+
+/** The configured tokens' digests, computed once per config (a reload gives a new list), not per request. */
+const digestsCache = new WeakMap<readonly TokenConfig[], Buffer[]>();
+function configuredDigests(tokens: readonly TokenConfig[]): Buffer[] {
+  let digests = digestsCache.get(tokens);
+  if (!digests) digestsCache.set(tokens, (digests = tokens.map((token) => digest(token.token))));
+  return digests;
 }
 
 /** The token of an `Authorization: Bearer TOKEN` header; null when absent, undefined when malformed. */
