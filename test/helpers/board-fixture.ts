@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { TOKENS } from './configs';
 import { freePort } from './free-port';
 import { startTestApp, TestApp } from './test-app';
+import { CHANGE_TYPES, type ChangeType } from '../../src/policies/domain/gate-matrix';
 
 /**
  * The service the board's browser tests load: the real app (test-app.ts, in-memory state) listening
@@ -48,10 +49,10 @@ export const IDS = {
   correctionReason: 'planned DB maintenance',
 } as const;
 
-export const CHANGE_TYPES = ['feature', 'fix', 'rollback', 'security', 'db-migration', 'infra'] as const;
+export { CHANGE_TYPES };
 
 /** The expected gate of checkout now: its SLOs are normal, but a freeze window is active (SPEC §7: it denies all but rollback and security). */
-export const CHECKOUT_GATE: Record<(typeof CHANGE_TYPES)[number], 'allow' | 'deny'> = {
+export const CHECKOUT_GATE: Record<ChangeType, 'allow' | 'deny'> = {
   feature: 'deny',
   fix: 'deny',
   rollback: 'allow',

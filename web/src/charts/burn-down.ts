@@ -7,7 +7,7 @@
 import type uPlot from 'uplot';
 import { duration, percent } from '../format';
 import { countByKind, MARKER_KINDS, MARKER_WORDS, type Marker, type MarkerKind } from './markers';
-import { cssColor, drawBand, drawHLine, drawVLine, LabelRows, PlotHolder, SYNC_KEY, timeAxis, withAlpha, xPos, type BandStyle } from './plot';
+import { cssColor, drawBand, drawHLine, drawVLine, LabelRows, PlotHolder, timeAxis, timeChartBase, withAlpha, xPos, type BandStyle } from './plot';
 
 export interface BurnDownData {
   fromMs: number;
@@ -78,13 +78,11 @@ export class BurnDownChart {
 
   private options(width: number, height: number): uPlot.Options {
     const line = cssColor('--accent', '#1f5fbf');
+    const { x, ...base } = timeChartBase(width, height, () => this.data);
     return {
-      width,
-      height,
-      cursor: { sync: { key: SYNC_KEY }, drag: { x: false, y: false } },
-      legend: { show: true, live: true },
+      ...base,
       scales: {
-        x: { time: true, range: () => [(this.data?.fromMs ?? 0) / 1000, (this.data?.toMs ?? 1000) / 1000] },
+        x,
         y: {
           range: (_u, min, max) => {
             const lo = Number.isFinite(min) ? Math.min(0, min) : 0;

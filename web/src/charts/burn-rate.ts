@@ -7,7 +7,7 @@
 import type uPlot from 'uplot';
 import { duration, rate } from '../format';
 import type { AlertRule } from '../types';
-import { cssColor, drawBand, drawHLine, PlotHolder, SYNC_KEY, timeAxis, withAlpha } from './plot';
+import { cssColor, drawBand, drawHLine, PlotHolder, timeAxis, timeChartBase, withAlpha } from './plot';
 import { firingPeriods, type Period } from './rules';
 
 export const FLOOR = 0.01;
@@ -90,13 +90,11 @@ export class BurnRateChart {
     const longColor = cssColor('--ink', '#1d2330');
     const shortColor = cssColor('--accent', '#1f5fbf');
     const threshold = this.rule.burnRate;
+    const { x, ...base } = timeChartBase(width, height, () => this.data);
     return {
-      width,
-      height,
-      cursor: { sync: { key: SYNC_KEY }, drag: { x: false, y: false } },
-      legend: { show: true, live: true },
+      ...base,
       scales: {
-        x: { time: true, range: () => [(this.data?.fromMs ?? 0) / 1000, (this.data?.toMs ?? 1000) / 1000] },
+        x,
         y: {
           distr: 3,
           log: 10,

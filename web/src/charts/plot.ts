@@ -9,6 +9,20 @@ import uPlot from 'uplot';
 export const SYNC_KEY = 'slo-page';
 
 /** Width for a plot inside `el`: its content box, at least 280 px. */
+/**
+ * What every chart of the SLO page shares: size, one cursor across the charts (no drag zoom), a
+ * live legend, and a time axis over the range shown (`range()` answers it in ms, or null before data).
+ */
+export function timeChartBase(width: number, height: number, range: () => { fromMs: number; toMs: number } | null): Pick<uPlot.Options, 'width' | 'height' | 'cursor' | 'legend'> & { x: uPlot.Scale } {
+  return {
+    width,
+    height,
+    cursor: { sync: { key: SYNC_KEY }, drag: { x: false, y: false } },
+    legend: { show: true, live: true },
+    x: { time: true, range: () => [(range()?.fromMs ?? 0) / 1000, (range()?.toMs ?? 1000) / 1000] },
+  };
+}
+
 export function plotWidth(el: HTMLElement): number {
   const style = getComputedStyle(el);
   const inner = el.clientWidth - (parseFloat(style.paddingLeft) || 0) - (parseFloat(style.paddingRight) || 0);
